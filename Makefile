@@ -1,0 +1,58 @@
+# Chiedi al Piano — `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export ORT_DISABLE_TELEMETRY := 1
+export ANONYMIZED_TELEMETRY := False
+export GRADIO_ANALYTICS_ENABLED := False
+export HF_HUB_OFFLINE := 1
+
+.PHONY: help install install-test index run test eval bench lint clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed ## create .venv and install the project
+
+# torch 2.13.0 first: it is a CPU build on this machine's disk; plain `torch` pulls CUDA wheels.
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q -e '.[dev,st]'
+	@command -v chromium >/dev/null || command -v /usr/bin/chromium >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	touch $@
+
+install-test: $(VENV)/.installed-test ## install what the tests need (sentence-transformers, Chromium)
+
+index: install ## build or update the index (incremental)
+	$(PY) -m indexer build
+
+run: install ## install, build the index if missing, serve API + UI on 127.0.0.1:8000
+	@[ -f data/CURRENT ] || $(PY) -m indexer build
+	@echo "Interfaccia: http://$(HOST):$(PORT)/ui   API: http://$(HOST):$(PORT)/docs"
+	$(PY) -m assistant serve --host $(HOST) --port $(PORT)
+
+test: install-test ## run the test suite (builds its own index once per session)
+	$(PY) -m pytest -q
+
+eval: install ## run the gold set against ours and the baselines; writes evals/results/latest.*
+	@[ -f data/CURRENT ] || $(PY) -m indexer build
+	$(PY) -m evals
+
+lint: install ## ruff (lint + format check) and mypy
+	$(VENV)/bin/ruff check indexer assistant ui evals tests
+	$(VENV)/bin/ruff format --check indexer assistant ui evals tests
+	$(VENV)/bin/mypy indexer assistant
+
+clean: ## remove the venv and the data directory
+	rm -rf $(VENV) data

@@ -1,0 +1,1 @@
+"""The assistant: retrieves passages and answers in Italian with cited quotes."""

@@ -1,0 +1,186 @@
+"""The HTTP API (FastAPI): thin routes over the one in-process Assistant; errors in Italian."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from fastapi.responses import JSONResponse
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from assistant.models import Answer, SearchResults, Turn
+from indexer.settings import Settings
+from indexer.stores import DocumentInfo, IndexMissing, ModelMismatch
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 2000
+MAX_HISTORY_TURNS = 100  # more is refused; of what is accepted only the last `max_history_turns` are used
+
+
+def _clean_text(value: str) -> str:
+    if any(ord(ch) < 32 and ch not in "\n\r\t" or ord(ch) == 127 for ch in value):
+        raise ValueError("il testo contiene caratteri di controllo non ammessi")
+    value = value.strip()
+    if not value:
+        raise ValueError("la domanda è vuota")
+    return value
+
+
+CleanText = Annotated[str, Field(min_length=1, max_length=MAX_QUESTION_CHARS),
+                      AfterValidator(_clean_text)]
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"question": "Quando è stato presentato il Piano?", "history": []},
+        {"question": "E quante persone hanno partecipato?", "history": [
+            {"role": "user", "content": "Cosa è successo il 5 dicembre 2024?"},
+            {"role": "assistant", "content": "Si è tenuto l'evento partecipativo…"}]},
+    ]})
+
+    question: CleanText = Field(description=f"La domanda, in italiano (max {MAX_QUESTION_CHARS} caratteri).")
+    history: list[Turn] = Field(
+        default_factory=list, max_length=MAX_HISTORY_TURNS,
+        description="Turni precedenti (role user/assistant), dal più vecchio; servono per le "
+        f"domande di seguito. Oltre {MAX_HISTORY_TURNS} turni la richiesta è rifiutata; dei turni "
+        "accettati si usano solo gli ultimi.",
+    )
+    top_k: int | None = Field(None, ge=1, le=20, description="Passaggi da citare al massimo (1–20).")
+
+
+class SearchRequest(BaseModel):
+    query: CleanText = Field(description="Testo da cercare nei documenti.")
+    top_k: int | None = Field(None, ge=1, le=20, description="Quanti passaggi restituire (1–20).")
+
+
+class Health(BaseModel):
+    status: str
+    documents: int = 0
+    chunks: int = 0
+    embedding_model: str | None = None
+    index_built: str | None = None
+    message: str | None = None
+
+
+HTTP_ITALIAN = {
+    400: ("Bad Request", "Il corpo della richiesta non è JSON valido o non è UTF-8."),
+    404: ("Not Found", "Risorsa non trovata."),
+    405: ("Method Not Allowed", "Metodo non consentito per questo indirizzo."),
+    413: ("Request Entity Too Large", "Richiesta troppo grande."),
+    415: ("Unsupported Media Type", "Tipo di contenuto non supportato: usa application/json."),
+}
+
+
+def _italian_error(err: dict[str, Any]) -> str:
+    where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "richiesta"
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    if kind == "json_invalid":
+        return "Il corpo della richiesta non è JSON valido (o non è UTF-8)."
+    if kind == "missing":
+        return f"Manca il campo obbligatorio '{where}'."
+    if kind in ("string_too_long", "too_long"):
+        return f"'{where}' è troppo lungo (massimo {ctx.get('max_length')})."
+    if kind in ("string_too_short",):
+        return "La domanda è vuota."
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return f"'{where}' fuori intervallo (ammessi valori da 1 a 20)."
+    if kind == "literal_error":
+        return f"'{where}' deve essere 'user' oppure 'assistant'."
+    if kind == "value_error":
+        return f"'{where}': {str(ctx.get('error', err.get('msg', '')))}."
+    if kind == "extra_forbidden":
+        return f"Campo non previsto: '{where}'."
+    if kind.endswith("_type") or kind.endswith("_parsing") or kind == "model_attributes_type":
+        return f"'{where}' ha un tipo non valido."
+    return f"Richiesta non valida in '{where}'."
+
+
+def create_app(settings: Settings | None = None, assistant: Any = None) -> FastAPI:
+    """The app; `assistant` may be given (tests share one), else it is built at startup."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        app.state.assistant = assistant
+        app.state.index_error = None
+        if assistant is None:
+            from assistant.service import Assistant
+
+            try:
+                app.state.assistant = Assistant.from_settings(settings or Settings())
+            except (IndexMissing, ModelMismatch) as exc:
+                app.state.index_error = str(exc)
+                log.error("%s", exc)
+        yield
+
+    app = FastAPI(
+        title="Chiedi al Piano",
+        description="Risposte citate sul Piano metropolitano per l'economia sociale di Torino 2030.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        messages = list(dict.fromkeys(_italian_error(e) for e in errors))
+        status = 400 if any(e.get("type") == "json_invalid" for e in errors) else 422
+        return JSONResponse({"detail": " ".join(messages),
+                             "errors": jsonable_encoder(errors, exclude={"input", "ctx", "url"})},
+                            status_code=status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # Framework errors arrive in English; users get Italian.
+        detail = exc.detail if isinstance(exc.detail, str) else ""
+        if not detail or detail == HTTP_ITALIAN.get(exc.status_code, (None, None))[0] or (
+            exc.status_code == 400 and "parsing the body" in detail
+        ):
+            detail = HTTP_ITALIAN.get(exc.status_code, (None, "Richiesta non valida."))[1]
+        return JSONResponse({"detail": detail}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    def service(request: Request) -> Any:
+        if request.app.state.assistant is None:
+            raise HTTPException(503, request.app.state.index_error or "Indice non disponibile.")
+        return request.app.state.assistant
+
+    @app.post("/api/ask", response_model=Answer, responses={503: {"description": "Indice assente"}})
+    def ask(body: AskRequest, request: Request) -> Answer:
+        """Risponde a una domanda in italiano citando i passaggi dei documenti.
+
+        Ogni frase della risposta è una citazione testuale seguita dal suo marcatore [n], che
+        rimanda a `citations[n-1]`. Se i documenti non ne parlano, `abstained` è true e le
+        citazioni sono i passaggi più vicini. Le domande di seguito ("E per i giovani?") vanno
+        inviate con i turni precedenti in `history`.
+        """
+        return service(request).ask(body.question, body.history, body.top_k)
+
+    @app.post("/api/search", response_model=SearchResults)
+    def search(body: SearchRequest, request: Request) -> SearchResults:
+        """Cerca i passaggi più pertinenti (ricerca ibrida semantica + parole chiave)."""
+        return service(request).search(body.query, body.top_k)
+
+    @app.get("/api/documents", response_model=list[DocumentInfo])
+    def documents(request: Request) -> list[DocumentInfo]:
+        """I documenti indicizzati, con i metadati e il numero di passaggi."""
+        return service(request).manifest.documents
+
+    @app.get("/api/health", response_model=Health, responses={503: {"model": Health}})
+    def health(request: Request) -> Any:
+        """Stato del servizio: documenti, passaggi e modello di embedding dell'indice."""
+        service_ = request.app.state.assistant
+        if service_ is None:
+            return JSONResponse(Health(status="unavailable", message=request.app.state.index_error)
+                                .model_dump(), status_code=503)
+        m = service_.manifest
+        return Health(status="ok", documents=len(m.documents), chunks=m.chunks,
+                      embedding_model=m.embedder_id, index_built=m.created)
+
+    return app

@@ -1,0 +1,74 @@
+"""Hybrid retrieval: dense (Chroma) + BM25 (Italian), weighted reciprocal-rank fusion, per-document cap."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from indexer.italian import lexical_text
+from indexer.stores import OpenIndex, StoredChunk
+
+
+@dataclass
+class RetrievalParams:
+    candidates: int = 20
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    bm25_weight: float = 1.0
+    max_per_doc: int = 3
+
+
+@dataclass
+class Hit:
+    chunk: StoredChunk
+    score: float  # fused score (or the single retriever's score)
+    dense: float  # cosine similarity of the passage to the query (0 if unknown)
+
+
+class HybridRetriever:
+    def __init__(self, index: OpenIndex, params: RetrievalParams) -> None:
+        self._index = index
+        self.params = params
+
+    def dense(self, query_vector: np.ndarray, n: int) -> list[tuple[str, float]]:
+        """(chunk_id, cosine) best first."""
+        n = min(n, len(self._index.chunks))
+        res = self._index.collection.query(
+            query_embeddings=[query_vector.tolist()], n_results=n, include=["distances"]
+        )
+        return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0])]
+
+    def bm25(self, query: str, n: int) -> list[tuple[str, float]]:
+        """(chunk_id, bm25 score) best first; empty when no query term is in the index."""
+        text = lexical_text(query)
+        if not text.strip():
+            return []
+        retriever = self._index.bm25
+        retriever.similarity_top_k = min(n, len(self._index.chunks))
+        return [(h.node.node_id, float(h.score)) for h in retriever.retrieve(text) if h.score > 0]
+
+    def search(
+        self, query: str, query_vector: np.ndarray, top_k: int, mode: str = "hybrid"
+    ) -> list[Hit]:
+        p = self.params
+        dense = self.dense(query_vector, p.candidates) if mode in ("hybrid", "dense") else []
+        lexical = self.bm25(query, p.candidates) if mode in ("hybrid", "bm25") else []
+        cosine = dict(dense)
+        fused: dict[str, float] = {}
+        for weight, ranking in ((p.dense_weight, dense), (p.bm25_weight, lexical)):
+            for rank, (cid, _) in enumerate(ranking, start=1):
+                fused[cid] = fused.get(cid, 0.0) + weight / (p.rrf_k + rank)
+        ranked = sorted(fused.items(), key=lambda kv: kv[1], reverse=True)
+        kept: list[str] = []
+        per_doc: dict[str, int] = {}
+        for cid, _ in ranked:
+            doc = self._index.chunks[cid].meta["doc_id"]
+            if per_doc.get(doc, 0) < p.max_per_doc:
+                per_doc[doc] = per_doc.get(doc, 0) + 1
+                kept.append(cid)
+        # The cap only diversifies: when other documents run out, capped passages fill the slots.
+        kept += [cid for cid, _ in ranked if cid not in kept]
+        scores = dict(ranked)
+        return [Hit(self._index.chunks[cid], scores[cid], cosine.get(cid, 0.0))
+                for cid in kept[:top_k]]

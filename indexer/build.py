@@ -1,0 +1,164 @@
+"""The indexing pipeline: load → chunk → embed (cached) → write a new build → switch CURRENT."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import numpy as np
+from tqdm import tqdm
+
+from indexer.chunking import Chunk, chunk_document
+from indexer.embed_cache import EmbeddingCache
+from indexer.embedding import PianoEmbedding
+from indexer.loaders import SourceDocument, UnreadableDocument, corpus_files, load_document
+from indexer.settings import Settings
+from indexer.stores import (
+    DocumentInfo,
+    IndexManifest,
+    chroma_collection,
+    current_manifest,
+    open_chroma,
+    prune_builds,
+    switch_current,
+    write_bm25,
+    write_chroma,
+    write_chunks,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BuildReport:
+    build_id: str | None
+    documents: int
+    chunks: int
+    sentences: int
+    embedded: int
+    cached: int
+    seconds: float
+    up_to_date: bool = False
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        head = "Indice già aggiornato" if self.up_to_date else f"Indice {self.build_id} pronto"
+        lines = [
+            f"{head}: {self.documents} documenti, {self.chunks} passaggi, "
+            f"{self.sentences} frasi; embedding nuovi {self.embedded}, dalla cache "
+            f"{self.cached}; {self.seconds:.1f} s."
+        ]
+        lines += [f"  SALTATO {name}: {reason}" for name, reason in self.skipped]
+        return "\n".join(lines)
+
+
+def load_corpus(settings: Settings) -> tuple[list[SourceDocument], list[tuple[str, str]]]:
+    """Every readable document; unreadable ones are reported by name, never fatal."""
+    docs: list[SourceDocument] = []
+    skipped: list[tuple[str, str]] = []
+    seen: dict[str, str] = {}
+    for path in corpus_files(settings.corpus_dir):
+        try:
+            doc = load_document(path)
+        except UnreadableDocument as exc:
+            skipped.append((path.name, str(exc)))
+            continue
+        if doc.meta.doc_id in seen:
+            skipped.append((path.name, f"doc_id {doc.meta.doc_id!r} già usato da {seen[doc.meta.doc_id]}"))
+            continue
+        seen[doc.meta.doc_id] = path.name
+        docs.append(doc)
+    return docs, skipped
+
+
+def _fingerprint(settings: Settings, chunks: list[Chunk]) -> str:
+    h = hashlib.sha256()
+    h.update(json.dumps([settings.embedder_id, settings.chroma_host, settings.chroma_port,
+                         settings.chroma_collection]).encode())
+    for c in chunks:
+        h.update(json.dumps([c.chunk_id, c.metadata(), c.sentences], ensure_ascii=False).encode())
+    return h.hexdigest()
+
+
+def build_index(
+    settings: Settings, embedder: PianoEmbedding, *, force: bool = False, progress: bool = True
+) -> BuildReport:
+    started = time.perf_counter()
+    docs, skipped = load_corpus(settings)
+    if not docs:
+        raise UnreadableDocument(f"nessun documento indicizzabile in {settings.corpus_dir}")
+
+    chunks_by_doc: dict[str, list[Chunk]] = {}
+    for doc in tqdm(docs, desc="Suddivisione in passaggi", disable=not progress, unit="doc"):
+        chunks_by_doc[doc.meta.doc_id] = chunk_document(
+            doc, embedder.count_tokens, settings.chunk_max_tokens, settings.list_max_items
+        )
+    chunks = [c for doc_chunks in chunks_by_doc.values() for c in doc_chunks]
+    sentences = [s for c in chunks for s in c.sentences]
+    fingerprint = _fingerprint(settings, chunks)
+
+    previous = current_manifest(settings)
+    if previous and previous.fingerprint == fingerprint and not force:
+        return BuildReport(None, len(docs), len(chunks), len(sentences), 0,
+                           len(chunks) + len(sentences), time.perf_counter() - started,
+                           up_to_date=True, skipped=skipped)
+
+    cache = EmbeddingCache(settings.embed_cache_path, embedder.embedder_id)
+    try:
+        with tqdm(total=len(chunks), desc="Embedding passaggi", disable=not progress) as bar:
+            chunk_vectors, new_chunks = cache.get_or_embed(
+                [c.embed_text for c in chunks], embedder.embed_passages, on_progress=bar.update
+            )
+        with tqdm(total=len(sentences), desc="Embedding frasi", disable=not progress) as bar:
+            sentence_vectors, new_sentences = cache.get_or_embed(
+                sentences, embedder.embed_passages, on_progress=bar.update
+            )
+    finally:
+        cache.close()
+
+    build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
+    build_dir = settings.builds_dir / build_id
+    build_dir.mkdir(parents=True)
+    collection_name = f"{settings.chroma_collection}-{build_id}"
+    with tqdm(total=4, desc="Scrittura indice", disable=not progress) as bar:
+        write_chunks(build_dir, chunks)
+        np.save(build_dir / "sentences.npy", sentence_vectors.astype(np.float32))
+        bar.update()
+        write_bm25(build_dir, chunks, settings.candidates)
+        bar.update()
+        client = open_chroma(settings, build_dir)
+        write_chroma(chroma_collection(client, collection_name, create=True), chunks, chunk_vectors)
+        bar.update()
+        manifest = IndexManifest(
+            build_id=build_id,
+            created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            embedder_id=embedder.embedder_id,
+            fingerprint=fingerprint,
+            chroma_mode="server" if settings.chroma_host else "embedded",
+            chroma_collection=collection_name,
+            chunk_max_tokens=settings.chunk_max_tokens,
+            list_max_items=settings.list_max_items,
+            documents=[
+                DocumentInfo(meta=d.meta, file=d.path.name, content_hash=d.content_hash,
+                             chunks=len(chunks_by_doc[d.meta.doc_id]))
+                for d in docs
+            ],
+            chunks=len(chunks),
+            sentences=len(sentences),
+            previous_build_id=previous.build_id if previous else None,
+        )
+        # The manifest is written last: a build directory without one is incomplete.
+        (build_dir / "manifest.json").write_text(manifest.model_dump_json(indent=2))
+        bar.update()
+
+    switch_current(settings, build_id)
+    prune_builds(settings, keep={build_id, *([previous.build_id] if previous else [])})
+    return BuildReport(build_id, len(docs), len(chunks), len(sentences),
+                       new_chunks + new_sentences,
+                       len(chunks) + len(sentences) - new_chunks - new_sentences,
+                       time.perf_counter() - started, skipped=skipped)

@@ -1,0 +1,41 @@
+"""Italian sentence splitting: the quotable units of a passage, each a verbatim substring of it."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pysbd
+
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="it", clean=False)
+
+
+def strip_list_marker(line: str) -> str:
+    return _LIST_MARKER.sub("", line, count=1)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a Markdown passage; every list item or line of a list is its own sentence.
+
+    Each returned sentence occurs verbatim in `text`, so a quote can always be found in its passage.
+    """
+    out: list[str] = []
+    for block in re.split(r"\n\s*\n", text):
+        lines = block.split("\n")
+        if any(_LIST_MARKER.match(line) for line in lines):
+            units = [strip_list_marker(line).strip() for line in lines]
+        else:
+            units = [block.strip()]
+        for unit in units:
+            if not unit:
+                continue
+            for sentence in _segmenter().segment(unit):
+                sentence = sentence.strip()
+                if len(sentence) > 1 and sentence in text:
+                    out.append(sentence)
+    return out

