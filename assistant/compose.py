@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from assistant import texts
+from assistant.coverage import CoverageParams, assess
 from assistant.models import Citation
 from assistant.retrieve import Hit
 from indexer.italian import content_stems
@@ -24,8 +25,8 @@ _LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+", re.MULTILINE)
 @dataclass
 class ComposeParams:
     sentences: int = 3
-    abstain_threshold: float = 0.80
-    lexical_weight: float = 0.15
+    coverage: CoverageParams = field(default_factory=CoverageParams)
+    lexical_weight: float = 0.3
     margin: float = 0.05  # sentences scoring within this of the best one join the answer
     max_bullets: int = 8
 
@@ -100,13 +101,29 @@ def _list_items(chunk: StoredChunk) -> list[str]:
     return chunk.sentences
 
 
+def _best_list(hits: list[Hit], candidates: list[Candidate], margin: float) -> Candidate | None:
+    """For "which are…" questions: the top retrieved passage if it is a list, else the best
+    sentence belonging to a list passage if it scores within `margin` of the best sentence."""
+    if hits and _list_items(hits[0].chunk):
+        return next(c for c in candidates if c.hit is hits[0])
+    floor = candidates[0].score - margin
+    for c in candidates:
+        if c.score < floor:
+            return None
+        if _list_items(c.hit.chunk):
+            return c
+    return None
+
+
 def compose_extractive(
     question: str, query_vector: np.ndarray, hits: list[Hit], sentence_vectors: np.ndarray,
-    params: ComposeParams,
+    params: ComposeParams, vocabulary: set[str], italian: bool = True,
 ) -> Composed:
     candidates = score_sentences(question, query_vector, hits, sentence_vectors, params)
     relevance = max((c.cosine for c in candidates), default=0.0)
-    if not candidates or relevance < params.abstain_threshold:
+    coverage = assess(question, [c.sentence for c in candidates[:3]], relevance, vocabulary,
+                      params.coverage, italian)
+    if not candidates or not coverage.covered:
         return abstention(hits, texts.ABSTAIN, relevance)
 
     numbers: dict[str, int] = {}
@@ -118,11 +135,11 @@ def compose_extractive(
         quotes.setdefault(cid, []).append(sentence)
         return numbers[cid]
 
-    best = candidates[0]
-    items = _list_items(best.hit.chunk) if LIST_QUESTION.search(question) else []
-    if items:
-        lines = [texts.bullet(s, marker(best.hit, s)) for s in items[: params.max_bullets]]
-        picked_hits = [best.hit]
+    listed = _best_list(hits, candidates, params.margin) if LIST_QUESTION.search(question) else None
+    if listed is not None:
+        items = _list_items(listed.hit.chunk)
+        lines = [texts.bullet(s, marker(listed.hit, s)) for s in items[: params.max_bullets]]
+        picked_hits = [listed.hit]
     else:
         picked = _pick(candidates, params)
         lines = [texts.quoted(c.sentence, marker(c.hit, c.sentence)) for c in picked]

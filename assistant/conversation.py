@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from assistant.models import Turn
-from indexer.italian import content_stems, fold
+from indexer.italian import content_stems
 
-# A question that leans on what came before: opens with a conjunction, points back, or is bare.
-_LEANS_BACK = re.compile(
-    r"^(e|ed|ma|invece|anche|allora|quindi|and|but|what about|how about)\b"
-    r"|\b(lui|lei|loro|questo|questa|questi|queste|quello|quella|quelli|quelle|esso|essa|"
-    r"ne|dopo|prima|stesso|stessa|it|they|them|that|this|those)\b",
-    re.IGNORECASE,
-)
-MAX_OWN_STEMS = 3
+# A follow-up is recognised by how little topic it carries of its own ("E per i giovani?", "Con
+# quale atto?"). Measured on the gold set (evals): also fusing questions that open with a
+# conjunction or contain pronouns ("questo", "dopo") gained nothing on follow-ups and cost
+# standalone questions 1-2 points of hit@5 when sent after an unrelated turn.
+MAX_OWN_STEMS = 2
 
 
 @dataclass
@@ -28,6 +24,5 @@ def resolve_followup(question: str, history: list[Turn]) -> ResolvedQuestion:
     previous = next((t.content for t in reversed(history) if t.role == "user"), None)
     if previous is None:
         return ResolvedQuestion(question, None)
-    leans_back = bool(_LEANS_BACK.search(fold(question).strip()))
     bare = len(content_stems(question)) <= MAX_OWN_STEMS
-    return ResolvedQuestion(question, previous if (leans_back or bare) else None)
+    return ResolvedQuestion(question, previous if bare else None)

@@ -32,7 +32,7 @@ def detect_language(text: str) -> str:
 _INSTRUCTION = re.compile(
     r"\b(ignora|ignore|dimentica|forget|disregard)\b.{0,40}\b(istruzion\w*|instructions?|regol\w*|"
     r"prompt|sopra|above|precedent\w*|previous)\b"
-    r"|\b(da ora in poi|d'ora in poi|from now on)\b"
+    r"|\b(da ora|d'ora in poi|da adesso|from now on)\b"
     r"|\b(fingi|pretend|comportati come|act as|sei ora|you are now)\b"
     r"|\b(system prompt|prompt di sistema|jailbreak)\b"
     r"|\b(scrivi|write)\b.{0,30}\b(poesia|poem|canzone|song|barzelletta|joke)\b"

@@ -4,10 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import re
+
 import numpy as np
 
-from indexer.italian import lexical_text
+from indexer.italian import fold, lexical_text
 from indexer.stores import OpenIndex, StoredChunk
+
+
+# A question that names its source ("secondo il resoconto…", "nella pagina della CmTo…") gets
+# passages of that kind of document first.
+SOURCE_MENTIONS = {
+    "consultazione": re.compile(r"\b(resoconto|report della consultazione|ascolto territoriale)\b"),
+    "istituzionale": re.compile(r"\b(pagina|sito)\b.{0,40}\b(cmto|citta metropolitana)\b"),
+    "stampa": re.compile(r"\b(stampa|giornal\w*|articol[oi]|legacoop|cronache|palazzo cisterna)\b"),
+    "piano": re.compile(r"\b(sintesi del piano|documento di sintesi|testo del piano)\b"),
+    "ue": re.compile(r"\b(testo della raccomandazione|raccomandazione del consiglio)\b"),
+}
+
+
+def mentioned_sources(question: str) -> set[str]:
+    folded = fold(question)
+    return {kind for kind, pattern in SOURCE_MENTIONS.items() if pattern.search(folded)}
 
 
 @dataclass
@@ -17,6 +35,7 @@ class RetrievalParams:
     dense_weight: float = 1.0
     bm25_weight: float = 1.0
     max_per_doc: int = 3
+    source_boost: float = 0.5  # fused score × (1 + boost) for passages of a source the question names
 
 
 @dataclass
@@ -59,6 +78,11 @@ class HybridRetriever:
         for weight, ranking in ((p.dense_weight, dense), (p.bm25_weight, lexical)):
             for rank, (cid, _) in enumerate(ranking, start=1):
                 fused[cid] = fused.get(cid, 0.0) + weight / (p.rrf_k + rank)
+        named = mentioned_sources(query)
+        if named:
+            for cid in fused:
+                if self._index.chunks[cid].meta["source_type"] in named:
+                    fused[cid] *= 1 + p.source_boost
         ranked = sorted(fused.items(), key=lambda kv: kv[1], reverse=True)
         kept: list[str] = []
         per_doc: dict[str, int] = {}

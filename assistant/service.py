@@ -11,6 +11,7 @@ import numpy as np
 from assistant import texts
 from assistant.compose import ComposeParams, Composed, abstention, citation, compose_extractive
 from assistant.conversation import resolve_followup
+from assistant.coverage import CoverageParams, corpus_vocabulary
 from assistant.language import detect_language, is_instruction
 from assistant.models import Answer, SearchResults, Turn
 from assistant.retrieve import Hit, HybridRetriever, RetrievalParams
@@ -60,6 +61,9 @@ class Assistant:
         self.followup_weight = followup_weight
         self.max_history_turns = max_history_turns
         self.embed_query = QueryEmbeddings(embedder)
+        self.vocabulary = corpus_vocabulary(
+            [f"{c.meta['title']} {c.meta['section']} {c.text}" for c in index.chunks.values()]
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings, embedder: PianoEmbedding | None = None) -> Assistant:
@@ -68,8 +72,9 @@ class Assistant:
             open_index(settings, embedder.embedder_id),
             embedder,
             RetrievalParams(settings.candidates, settings.rrf_k, settings.dense_weight,
-                            settings.bm25_weight, settings.max_per_doc),
-            ComposeParams(settings.answer_sentences, settings.abstain_threshold),
+                            settings.bm25_weight, settings.max_per_doc, settings.source_boost),
+            ComposeParams(settings.answer_sentences,
+                          CoverageParams(settings.min_similarity, settings.min_known_share)),
             settings.top_k,
             settings.followup_weight,
             settings.max_history_turns,
@@ -95,6 +100,8 @@ class Assistant:
         resolved = resolve_followup(question, (history or [])[-self.max_history_turns :])
         vector = self.query_vector(question, resolved.previous)
         lexical = f"{resolved.previous} {question}" if resolved.previous else question
+        if mode == "hybrid" and detect_language(question) != "it":
+            mode = "dense"  # Italian BM25 only adds noise to a question in another language
         hits = self.retriever.search(lexical, vector, top_k or self.top_k, mode)
         return hits, vector, lexical
 
@@ -110,13 +117,13 @@ class Assistant:
         started = time.perf_counter()
         hits, vector, lexical = self.retrieve(question, history, top_k)
         retrieved = time.perf_counter()
+        language = detect_language(question)
         composed: Composed
         if is_instruction(question):
             composed = abstention(hits, texts.ABSTAIN_INSTRUCTION, 0.0)
         else:
             composed = compose_extractive(lexical, vector, hits, self.index.sentence_vectors,
-                                          self.compose_params)
-        language = detect_language(question)
+                                          self.compose_params, self.vocabulary, language == "it")
         note = texts.LANGUAGE_NOTES.get(language) if language != "it" else None
         return Answer(
             question=question,

@@ -104,6 +104,9 @@ def build_index(
 
     previous = current_manifest(settings)
     if previous and previous.fingerprint == fingerprint and not force:
+        # Still sweep what an interrupted build left behind (a killed `build --force`).
+        kept = (previous.build_id, previous.previous_build_id)
+        prune_builds(settings, keep={b for b in kept if b})
         return BuildReport(None, len(docs), len(chunks), len(sentences), 0,
                            len(chunks) + len(sentences), time.perf_counter() - started,
                            up_to_date=True, skipped=skipped)
@@ -121,7 +124,8 @@ def build_index(
     finally:
         cache.close()
 
-    build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
+    # Microseconds too: two builds of one process can start within the same second.
+    build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S-%f") + f"-{os.getpid()}"
     build_dir = settings.builds_dir / build_id
     build_dir.mkdir(parents=True)
     collection_name = f"{settings.chroma_collection}-{build_id}"

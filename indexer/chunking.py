@@ -88,18 +88,30 @@ def _units(markdown: str) -> Iterable[_Unit]:
 
 
 def _split_long(text: str, max_tokens: int, count: TokenCounter) -> list[str]:
-    """Cut an over-long paragraph at sentence boundaries (never inside a sentence)."""
+    """Cut an over-long paragraph at sentence boundaries (never inside a sentence).
+
+    The pieces are slices of `text`, not sentences joined again, so a passage stays verbatim
+    (joining with spaces turned "città.**" into "città. **").
+    """
+    starts: list[int] = []
+    pos = 0
+    for sentence in split_sentences(text):
+        at = text.find(sentence, pos)
+        if at >= 0:
+            starts.append(at)
+            pos = at + len(sentence)
+    if not starts:
+        return [text]
+    starts[0] = 0
+    ends = starts[1:] + [len(text)]
     parts: list[str] = []
-    current = ""
-    for sentence in split_sentences(text) or [text]:
-        candidate = f"{current} {sentence}".strip()
-        if current and count(candidate) > max_tokens:
-            parts.append(current)
-            candidate = sentence
-        current = candidate
-    if current:
-        parts.append(current)
-    return parts
+    piece_start = 0
+    for start, end in zip(starts, ends, strict=True):
+        if start > piece_start and count(text[piece_start:end].strip()) > max_tokens:
+            parts.append(text[piece_start:start].strip())
+            piece_start = start
+    parts.append(text[piece_start:].strip())
+    return [p for p in parts if p]
 
 
 def chunk_document(

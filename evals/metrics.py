@@ -1,0 +1,87 @@
+"""Retrieval and answer metrics over the gold set: hit@k, MRR, nDCG@5, phrase, citations, abstention."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from evals.gold import GoldItem, normalise, supports
+
+
+@dataclass
+class Outcome:
+    """What one system did for one gold item."""
+
+    item: GoldItem
+    ranking: list[tuple[str, str]]  # (doc_id, passage text), best first
+    answer: str | None = None  # None for retrieval-only baselines
+    abstained: bool | None = None
+    cited: list[tuple[str, str]] = field(default_factory=list)
+    latency_ms: float | None = None
+
+    def first_hit(self) -> int | None:
+        for rank, (doc_id, text) in enumerate(self.ranking, start=1):
+            if supports(self.item, doc_id, text):
+                return rank
+        return None
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 4) if values else None
+
+
+def _percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(math.ceil(q * len(ordered))) - 1)], 1)
+
+
+def ndcg_at_5(outcome: Outcome) -> float:
+    gains = [1.0 if supports(outcome.item, d, t) else 0.0 for d, t in outcome.ranking[:5]]
+    dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains))
+    ideal_hits = min(5, max(1, len({s.doc_id for s in outcome.item.support})))
+    idcg = sum(1 / math.log2(i + 2) for i in range(ideal_hits))
+    return min(1.0, dcg / idcg)
+
+
+def summarise(outcomes: list[Outcome]) -> dict[str, float | int | None]:
+    answerable = [o for o in outcomes if o.item.expect == "answer"]
+    ranks = [o.first_hit() for o in answerable]
+    out: dict[str, float | int | None] = {
+        "n": len(outcomes),
+        "hit@1": _mean([1.0 if r == 1 else 0.0 for r in ranks]),
+        "hit@5": _mean([1.0 if r is not None and r <= 5 else 0.0 for r in ranks]),
+        "mrr": _mean([1.0 / r if r else 0.0 for r in ranks]),
+        "ndcg@5": _mean([ndcg_at_5(o) for o in answerable]),
+        "followup_hit@5": _mean([
+            1.0 if (r := o.first_hit()) is not None and r <= 5 else 0.0
+            for o in answerable if o.item.followup
+        ]),
+    }
+    answered = [o for o in outcomes if o.answer is not None]
+    if answered:
+        phrase = [
+            1.0 if any(normalise(s.phrase) in normalise(o.answer or "") for s in o.item.support) else 0.0
+            for o in answered if o.item.expect == "answer"
+        ]
+        cited = [
+            1.0 if supports(o.item, d, t) else 0.0
+            for o in answered if o.item.expect == "answer" and not o.abstained
+            for d, t in o.cited
+        ]
+        predicted = [o for o in answered if o.abstained]
+        expected = [o for o in answered if o.item.expect == "abstain"]
+        correct = [o for o in predicted if o.item.expect == "abstain"]
+        latencies = [o.latency_ms for o in answered if o.latency_ms is not None]
+        out.update({
+            "phrase_in_answer": _mean(phrase),
+            "citation_precision": _mean(cited),
+            "abstain_precision": round(len(correct) / len(predicted), 4) if predicted else None,
+            "abstain_recall": round(len(correct) / len(expected), 4) if expected else None,
+            "false_abstain_rate": _mean([1.0 if o.abstained else 0.0 for o in answered
+                                         if o.item.expect == "answer"]),
+            "latency_p50_ms": _percentile(latencies, 0.5),
+            "latency_p95_ms": _percentile(latencies, 0.95),
+        })
+    return out

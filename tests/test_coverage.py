@@ -1,0 +1,42 @@
+"""The abstention checks, one by one."""
+
+from assistant.coverage import CoverageParams, assess, corpus_vocabulary, unknown_names
+
+VOCAB = corpus_vocabulary([
+    "Il Piano favorisce l'accesso al credito per gli attori dell'economia sociale.",
+    "Hanno partecipato all'evento 104 persone il 5 dicembre 2024 a Torino.",
+    "Confronto con le città di Bologna e Milano.",
+])
+P = CoverageParams(min_similarity=0.78, min_known_share=0.4)
+
+
+def test_covered_question_passes():
+    c = assess("Quante persone hanno partecipato all'evento?", ["Hanno partecipato 104 persone."],
+               0.88, VOCAB, P)
+    assert c.covered and c.reason == "ok"
+
+
+def test_low_similarity_abstains():
+    assert assess("Quante persone hanno partecipato?", ["x"], 0.70, VOCAB, P).reason == "similarity"
+
+
+def test_unknown_vocabulary_abstains_in_italian_only():
+    q = "Ricetta della bagna cauda con acciughe"
+    assert assess(q, ["x"], 0.85, VOCAB, P).reason == "vocabulary"
+    assert assess(q, ["x"], 0.85, VOCAB, P, italian=False).covered
+
+
+def test_unknown_names_abstain():
+    assert unknown_names("Cosa prevede il piano della città di Napoli?", VOCAB) == ["Napoli"]
+    assert unknown_names("Il confronto con Bologna com'è andato?", VOCAB) == []
+
+
+def test_money_questions_need_money_in_the_evidence():
+    q = "Quanti soldi per l'accesso al credito dell'economia sociale?"
+    assert assess(q, ["Il Piano favorisce l'accesso al credito."], 0.9, VOCAB, P).reason == "money"
+    assert assess(q, ["Sono stanziati 3 milioni di euro."], 0.9, VOCAB, P).covered
+
+
+def test_contact_details_are_never_given():
+    c = assess("Qual è il numero di telefono dell'evento?", ["104 persone"], 0.95, VOCAB, P)
+    assert c.reason == "contact"
