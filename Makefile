@@ -28,8 +28,8 @@ install: $(VENV)/.installed ## create .venv and install the project
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(PIP) install -q torch==2.13.0
 	$(PIP) install -q -e '.[dev,st]'
-	@command -v chromium >/dev/null || command -v /usr/bin/chromium >/dev/null || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@dpkg -s chromium fonts-noto-color-emoji >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji; }
 	touch $@
 
 install-test: $(VENV)/.installed-test ## install what the tests need (sentence-transformers, Chromium)

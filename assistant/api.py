@@ -9,10 +9,11 @@ from typing import Annotated, Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from assistant.feedback import FeedbackStore, feedback_router
 from assistant.models import Answer, SearchResults, Turn
 from indexer.settings import Settings
 from indexer.stores import DocumentInfo, IndexMissing, ModelMismatch
@@ -104,16 +105,18 @@ def _italian_error(err: dict[str, Any]) -> str:
 
 def create_app(settings: Settings | None = None, assistant: Any = None) -> FastAPI:
     """The app; `assistant` may be given (tests share one), else it is built at startup."""
+    settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
         app.state.assistant = assistant
         app.state.index_error = None
+        app.state.feedback = FeedbackStore(settings.data_dir / "feedback.sqlite")
         if assistant is None:
             from assistant.service import Assistant
 
             try:
-                app.state.assistant = Assistant.from_settings(settings or Settings())
+                app.state.assistant = Assistant.from_settings(settings)
             except (IndexMissing, ModelMismatch) as exc:
                 app.state.index_error = str(exc)
                 log.error("%s", exc)
@@ -183,4 +186,8 @@ def create_app(settings: Settings | None = None, assistant: Any = None) -> FastA
         return Health(status="ok", documents=len(m.documents), chunks=m.chunks,
                       embedding_model=m.embedder_id, index_built=m.created)
 
+    app.include_router(feedback_router(lambda: app.state.feedback))
+    from ui.app import mount_ui  # imports Gradio: only when an app is built
+
+    mount_ui(app, lambda: app.state.assistant, settings, get_feedback=lambda: app.state.feedback)
     return app

@@ -117,8 +117,11 @@ def _best_list(hits: list[Hit], candidates: list[Candidate], margin: float) -> C
 
 def compose_extractive(
     question: str, query_vector: np.ndarray, hits: list[Hit], sentence_vectors: np.ndarray,
-    params: ComposeParams, vocabulary: set[str], italian: bool = True,
+    params: ComposeParams, vocabulary: set[str], italian: bool = True, asked: str | None = None,
 ) -> Composed:
+    """`question` is what retrieval used (a follow-up fused with the previous turn); `asked` is
+    the user's own question, which decides the lead-in and whether a list is wanted."""
+    asked = asked or question
     candidates = score_sentences(question, query_vector, hits, sentence_vectors, params)
     relevance = max((c.cosine for c in candidates), default=0.0)
     coverage = assess(question, [c.sentence for c in candidates[:3]], relevance, vocabulary,
@@ -135,7 +138,7 @@ def compose_extractive(
         quotes.setdefault(cid, []).append(sentence)
         return numbers[cid]
 
-    listed = _best_list(hits, candidates, params.margin) if LIST_QUESTION.search(question) else None
+    listed = _best_list(hits, candidates, params.margin) if LIST_QUESTION.search(asked) else None
     if listed is not None:
         items = _list_items(listed.hit.chunk)
         lines = [texts.bullet(s, marker(listed.hit, s)) for s in items[: params.max_bullets]]
@@ -150,7 +153,7 @@ def compose_extractive(
         citation(n, by_id[cid].chunk, by_id[cid].score, " ".join(quotes[cid]))
         for cid, n in numbers.items()
     ]
-    head = texts.lead_in([c.source_type for c in citations], texts.question_focus(question))
+    head = texts.lead_in([c.source_type for c in citations], texts.question_focus(asked))
     return Composed(head + "\n\n" + "\n".join(lines), citations, False, relevance)
 
 

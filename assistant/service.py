@@ -9,7 +9,7 @@ from threading import Lock
 import numpy as np
 
 from assistant import texts
-from assistant.compose import ComposeParams, Composed, abstention, citation, compose_extractive
+from assistant.compose import Composed, ComposeParams, abstention, citation, compose_extractive
 from assistant.conversation import resolve_followup
 from assistant.coverage import CoverageParams, corpus_vocabulary
 from assistant.language import detect_language, is_instruction
@@ -123,7 +123,8 @@ class Assistant:
             composed = abstention(hits, texts.ABSTAIN_INSTRUCTION, 0.0)
         else:
             composed = compose_extractive(lexical, vector, hits, self.index.sentence_vectors,
-                                          self.compose_params, self.vocabulary, language == "it")
+                                          self.compose_params, self.vocabulary, language == "it",
+                                          asked=question)
         note = texts.LANGUAGE_NOTES.get(language) if language != "it" else None
         return Answer(
             question=question,

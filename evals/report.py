@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from evals.gold import GoldItem
@@ -58,7 +58,7 @@ def to_markdown(results: dict[str, dict[str, dict]], meta: dict) -> str:
         lines.append(f"| {name} | " + " | ".join(_cell(row.get(k)) for k, _ in COLUMNS) + " |")
     lines += ["", "## Per tipo di utente e per sottoinsieme", ""]
     for name, groups in results.items():
-        lines += [f"### {name}", "", "| gruppo | n | " + " | ".join(l for _, l in COLUMNS) + " |",
+        lines += [f"### {name}", "", "| gruppo | n | " + " | ".join(label for _, label in COLUMNS) + " |",
                   "|---|---|" + "---|" * len(COLUMNS)]
         for group, row in groups.items():
             lines.append(f"| {group} | {row['n']} | "
@@ -75,7 +75,7 @@ def to_markdown(results: dict[str, dict[str, dict]], meta: dict) -> str:
 
 def write_report(results: dict[str, dict[str, dict]], meta: dict, out_dir: Path = RESULTS_DIR) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
-    meta = {**meta, "generated": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    meta = {**meta, "generated": datetime.now(UTC).isoformat(timespec="seconds")}
     (out_dir / "latest.json").write_text(json.dumps({"meta": meta, "systems": results},
                                                      ensure_ascii=False, indent=2))
     path = out_dir / "latest.md"
