@@ -11,7 +11,7 @@ export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: help install install-test index run test eval bench lint clean
+.PHONY: help install install-test index run run-ollama test eval bench load report lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -42,12 +42,21 @@ run: install ## install, build the index if missing, serve API + UI on 127.0.0.1
 	@echo "Interfaccia: http://$(HOST):$(PORT)/ui   API: http://$(HOST):$(PORT)/docs"
 	$(PY) -m assistant serve --host $(HOST) --port $(PORT)
 
+run-ollama: install ## like run, with answers written by a local Ollama model (MODEL=qwen2.5:7b-instruct)
+	PIANO_LLM_BASE_URL=http://127.0.0.1:11434/v1 PIANO_LLM_MODEL=$(or $(MODEL),qwen2.5:7b-instruct) $(MAKE) run
+
 test: install-test ## run the test suite (builds its own index once per session)
 	$(PY) -m pytest -q
 
 eval: install ## run the gold set against ours and the baselines; writes evals/results/latest.*
 	@[ -f data/CURRENT ] || $(PY) -m indexer build
 	$(PY) -m evals
+
+load: install ## bounded load test on 127.0.0.1 (50 clients, 60 s); writes evals/results/load.md
+	$(PY) -m evals.loadtest
+
+report: install ## gap report: abstained questions and 👎 answers by topic, in data/reports/
+	$(PY) -m assistant report
 
 lint: install ## ruff (lint + format check) and mypy
 	$(VENV)/bin/ruff check indexer assistant ui evals tests

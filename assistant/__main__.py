@@ -1,4 +1,5 @@
-"""Command line: `python -m assistant ask "domanda" [--json]` and `python -m assistant serve`."""
+"""Command line: `python -m assistant ask "domanda" [--json]`, `python -m assistant serve` and
+`python -m assistant report` (the gap report for the plan's authors)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="avvia API e interfaccia web")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
+    report = sub.add_parser(
+        "report", help="domande senza risposta e risposte 👎 per argomento (Markdown e CSV)")
+    report.add_argument("--days", type=int, default=None, help="solo gli ultimi N giorni")
+    report.add_argument("--out", default=None, help="cartella (predefinita: <data>/reports)")
     args = parser.parse_args(argv)
 
     from indexer.settings import Settings
@@ -31,7 +36,20 @@ def main(argv: list[str] | None = None) -> int:
 
         host, port = args.host or settings.host, args.port or settings.port
         print(f"Chiedi al Piano: API su http://{host}:{port}/docs, interfaccia su http://{host}:{port}/ui")
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        from assistant.logs import logging_config
+
+        uvicorn.run(create_app(settings), host=host, port=port, access_log=False,
+                    log_config=logging_config(settings.log_format))
+        return 0
+    if args.command == "report":
+        from pathlib import Path
+
+        from assistant.gap_report import write_gap_report
+
+        md_path, csv_path, gaps = write_gap_report(
+            settings, Path(args.out) if args.out else None, args.days)
+        print(f"{gaps.abstained} domande senza risposta, {gaps.rated_down} risposte 👎, "
+              f"{len(gaps.topics)} argomenti.\n{md_path}\n{csv_path}")
         return 0
 
     from assistant.service import Assistant

@@ -74,7 +74,9 @@ def assess(
     known = len(topics & vocabulary) / len(topics) if topics else 1.0
     folded = fold(question)
     reason = "ok"
-    if _ASKS_CONTACT.search(folded):
+    if not re.search(r"[a-z0-9]", folded):
+        reason = "empty"  # emoji or punctuation only: nothing to look up
+    elif _ASKS_CONTACT.search(folded):
         reason = "contact"
     elif similarity < params.min_similarity:
         reason = "similarity"

@@ -61,7 +61,10 @@ def main(argv: list[str] | None = None) -> int:
                               "rrf_k", "dense_weight", "bm25_weight", "max_per_doc", "source_boost",
                               "min_similarity", "min_known_share", "followup_weight", "answer_sentences")},
     }
-    path = write_report(results, meta, args.out or RESULTS_DIR)
+    from evals.measures import evaluate_measures
+
+    measures = evaluate_measures(assistant)
+    path = write_report(results, meta, args.out or RESULTS_DIR, measures)
     print(path.read_text())
     return 0
 

@@ -39,7 +39,17 @@ def _cell(value: object) -> str:
     return "—" if value is None else (f"{value:.3f}" if isinstance(value, float) and value <= 1 else str(value))
 
 
-def to_markdown(results: dict[str, dict[str, dict]], meta: dict) -> str:
+def measures_markdown(rows: dict[str, dict]) -> list[str]:
+    lines = ["## Misure per profilo (`/api/measures/match` contro `evals/measures_gold.json`)", "",
+             "| profilo o descrizione | misure restituite | precisione | richiamo |", "|---|---|---|---|"]
+    for name, row in rows.items():
+        lines.append(f"| {name} | {row.get('returned', '—')} | {row['precision']:.3f} | "
+                     f"{row['recall']:.3f} |")
+    return lines + [""]
+
+
+def to_markdown(results: dict[str, dict[str, dict]], meta: dict,
+                measures: dict[str, dict] | None = None) -> str:
     lines = [
         "# Valutazione — Chiedi al Piano",
         "",
@@ -70,14 +80,17 @@ def to_markdown(results: dict[str, dict[str, dict]], meta: dict) -> str:
         "baseline ricevono la domanda senza la cronologia.",
         "",
     ]
+    if measures:
+        lines += measures_markdown(measures)
     return "\n".join(lines)
 
 
-def write_report(results: dict[str, dict[str, dict]], meta: dict, out_dir: Path = RESULTS_DIR) -> Path:
+def write_report(results: dict[str, dict[str, dict]], meta: dict, out_dir: Path = RESULTS_DIR,
+                 measures: dict[str, dict] | None = None) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     meta = {**meta, "generated": datetime.now(UTC).isoformat(timespec="seconds")}
-    (out_dir / "latest.json").write_text(json.dumps({"meta": meta, "systems": results},
-                                                     ensure_ascii=False, indent=2))
+    (out_dir / "latest.json").write_text(json.dumps(
+        {"meta": meta, "systems": results, "measures": measures}, ensure_ascii=False, indent=2))
     path = out_dir / "latest.md"
-    path.write_text(to_markdown(results, meta))
+    path.write_text(to_markdown(results, meta, measures))
     return path

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -64,9 +64,63 @@ class Settings(BaseSettings):
     answer_sentences: int = Field(3, ge=1, le=4, description="Quoted sentences per answer.")
     max_history_turns: int = Field(20, ge=0, description="Older turns are dropped, not refused.")
 
+    # --- optional LLM (unset base URL = extractive answers only, no network) ----------
+    llm_base_url: str | None = Field(
+        None,
+        description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 (Ollama); "
+        "unset = no LLM.",
+    )
+    llm_model: str = Field("qwen2.5:7b-instruct", description="Model name sent to the endpoint.")
+    llm_api_key: SecretStr | None = Field(
+        None, description="API key for the endpoint, if it wants one (local servers do not)."
+    )
+    llm_timeout_s: float = Field(
+        60.0, gt=0.0,
+        description="Seconds the LLM may stay silent before the extractive answer is used.",
+    )
+    llm_max_tokens: int = Field(600, ge=32, le=4096, description="Most tokens an LLM answer may use.")
+    llm_unsupported: Literal["remove", "flag"] = Field(
+        "remove",
+        description="LLM sentences no cited passage supports: removed, or shown flagged.",
+    )
+    llm_min_support: float = Field(
+        0.94, description="Support score a generated sentence needs from a passage it cites "
+        "(cosine + 0.3 × (lexical share − 0.5); calibrated, see README).",
+    )
+
     # --- server ------------------------------------------------------------------------
     host: str = "127.0.0.1"
     port: int = 8000
+
+    # --- protection (limits, admin, what is kept, logs) --------------------------------
+    rate_limit_per_minute: int = Field(
+        60, ge=0,
+        description="Requests per minute per client IP on the answer, feedback and admin "
+        "endpoints (0 = no limit). IPs stay in memory only.",
+    )
+    max_body_bytes: int = Field(
+        65_536, ge=1024, description="Largest request body of the API, in bytes (larger: 413)."
+    )
+    cors_origins: str = Field(
+        "", description="Comma-separated origins allowed by CORS; empty = no CORS headers at all."
+    )
+    admin_key: SecretStr | None = Field(
+        None,
+        description="Key of the /api/admin/* endpoints (X-Admin-Key or Authorization: Bearer); "
+        "unset = no admin endpoints.",
+    )
+    feedback_retention_days: int = Field(
+        365, ge=0,
+        description="Feedback and logged questions older than this are deleted (0 = keep forever).",
+    )
+    log_questions: bool = Field(
+        True,
+        description="Record each asked question (text, abstained, time; never who asked) for "
+        "the gap report.",
+    )
+    log_format: Literal["json", "text"] = Field(
+        "json", description="Server logs: one JSON object per line, or plain text."
+    )
 
     @property
     def builds_dir(self) -> Path:

@@ -40,3 +40,7 @@ def test_money_questions_need_money_in_the_evidence():
 def test_contact_details_are_never_given():
     c = assess("Qual è il numero di telefono dell'evento?", ["104 persone"], 0.95, VOCAB, P)
     assert c.reason == "contact"
+
+
+def test_a_question_without_words_abstains():
+    assert assess("🤔❓", ["x"], 0.95, VOCAB, P).reason == "empty"

@@ -271,6 +271,28 @@ def test_documents_tab_lists_the_index(page, ui_url, assistant):
     page.screenshot(path=ARTIFACTS / "ui-documents-phone.png", full_page=True)
 
 
+def test_measures_tab_finds_what_applies_to_a_profile(page, ui_url):
+    page.goto(ui_url)
+    page.get_by_role("tab", name="Misure").click()
+    page.get_by_label("Descriviti (facoltativo)").fill(
+        "Ho 26 anni e vorrei fondare una cooperativa sociale"
+    )
+    page.get_by_role("button", name="Trova le misure").click()
+    result = page.locator("#misure-risultato .misure")
+    result.wait_for()
+    text = result.inner_text()
+    assert "Favorire la nascita di nuove imprese sociali giovanili" in text
+    assert "Formazione continua, sviluppo di competenze, giovani" in text  # grouped by area
+    assert "35 anni" in text  # the consultation's integration, with its source card
+    assert result.locator("article.fonte").count() >= 2
+    assert result.locator(".badge").first.inner_text() == "Piano"
+    assert "nuove imprese sociali giovanili" in result.locator("mark").first.inner_text()
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=ARTIFACTS / "ui-measures-phone.png", full_page=True)
+
+
 # --- a document that carries markup ---------------------------------------------------------------
 
 HOSTILE_DOC = textwrap.dedent("""\

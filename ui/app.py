@@ -19,15 +19,18 @@ from ui.chat import (
     Conversation,
     as_chat_text,
     ask,
+    ask_stream,
     chat_messages,
     clean_text,
     lazy_store,
     rate,
     select_answer,
     send_reason,
+    streams,
 )
 from ui.documents import render_documents
 from ui.examples import EXAMPLES
+from ui.measures import build_measures_tab
 from ui.sources import esc, render_sources
 from ui.style import CSS, JS, theme
 
@@ -69,7 +72,18 @@ def build_blocks(
         ]
         yield ("", pending, conversation, gr.skip(), gr.skip(), gr.skip(), "", gr.skip())
         try:
-            new, error = ask(question, conversation, get_assistant())
+            assistant = get_assistant()
+            if streams(assistant):  # an LLM writes the answer: show it as it comes
+                new, error = conversation, None
+                for text, done, failure in ask_stream(question, conversation, assistant):
+                    if done is not None:
+                        new, error = done, failure
+                    elif text:
+                        partial = {"role": "assistant", "content": as_chat_text(text)}
+                        yield ("", [*pending[:-1], partial], conversation, gr.skip(), gr.skip(),
+                               gr.skip(), "", gr.skip())
+            else:
+                new, error = ask(question, conversation, assistant)
         except Exception:  # the page must stay usable; the log has the details
             log.exception("answering %r failed", question)
             new, error = conversation, texts.UNEXPECTED
@@ -192,6 +206,8 @@ def build_blocks(
                                     example_buttons += [gr.Button(q, size="sm") for q in questions]
                     with gr.Column(scale=2, min_width=320):
                         sources = gr.HTML(_sources(Conversation()), elem_id="fonti")
+            with gr.Tab(texts.TAB_MEASURES, id="misure"):
+                build_measures_tab(get_assistant)
             with gr.Tab(texts.TAB_DOCUMENTS, id="documenti"):
                 documents_html = gr.HTML(elem_id="documenti")
 

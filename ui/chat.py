@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from threading import Lock
 from typing import Any
@@ -91,6 +91,29 @@ def ask(
     answer = assistant.ask(question, conversation.history())
     answers = [*conversation.answers, answer]
     return replace(conversation, answers=answers, selected=len(answers) - 1), None
+
+
+def streams(assistant: Any) -> bool:
+    """Whether answers are worth streaming: only an LLM writes them while the user waits."""
+    return getattr(assistant, "llm", None) is not None
+
+
+def ask_stream(
+    question: str, conversation: Conversation, assistant: Any
+) -> Iterator[tuple[str, Conversation | None, str | None]]:
+    """`ask` step by step: (text so far, None, None)… then (answer, new conversation, None),
+    or (…, conversation, error). Every piece of text has already been checked on the sources."""
+    if assistant is None or len(question) > MAX_QUESTION_CHARS:
+        yield "", *ask(question, conversation, assistant)
+        return
+    text = ""
+    for event in assistant.ask_stream(question, conversation.history()):
+        if isinstance(event, Answer):
+            answers = [*conversation.answers, event]
+            yield event.answer, replace(conversation, answers=answers, selected=len(answers) - 1), None
+        elif event.text:
+            text += event.text
+            yield text, None, None
 
 
 def select_answer(conversation: Conversation, message_index: int) -> Conversation:

@@ -140,4 +140,7 @@ CSS = """
     padding: .15rem 0; }
   .documenti-tabella td::before { content: attr(data-col) ": "; font-weight: 600; }
 }
+/* "Misure per te" */
+.misura { margin: .75rem 0 1.25rem; }
+.misura-motivo { color: #374151; margin: .25rem 0 .5rem; }
 """

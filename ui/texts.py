@@ -11,11 +11,25 @@ NOTICE = (
     "<strong>Avviso.</strong> Le risposte sono prodotte automaticamente citando i documenti "
     "elencati nella scheda «Documenti»: possono essere incomplete e non sono consulenza legale. "
     "Le informazioni ufficiali sono quelle degli enti promotori: Città metropolitana di Torino, "
-    "Camera di commercio di Torino, Torino Social Impact."
+    "Camera di commercio di Torino, Torino Social Impact. Le valutazioni 👍/👎 sono conservate "
+    "senza indirizzo IP né altri dati di chi le invia."
 )
 
 TAB_CHAT = "Conversazione"
 TAB_DOCUMENTS = "Documenti"
+TAB_MEASURES = "Misure"
+MEASURES_INTRO = (
+    "Scegli il profilo che ti descrive, o descriviti con parole tue: ecco gli obiettivi del Piano "
+    "che ti riguardano, area per area, con le integrazioni venute dalla consultazione e i passaggi "
+    "da cui sono tratti."
+)
+MEASURES_PROFILE = "Il tuo profilo"
+MEASURES_DESCRIPTION = "Descriviti (facoltativo)"
+MEASURES_PLACEHOLDER = "Es. Ho 26 anni e vorrei fondare una cooperativa sociale"
+MEASURES_FIND = "Trova le misure"
+MEASURES_ASK_PROFILE = "Scegli un profilo o scrivi una breve descrizione."
+MEASURES_INTEGRATION = "Dopo la consultazione:"
+MEASURES_NONE = "Nessuna misura del Piano riguarda in modo esplicito questo profilo."
 
 CHAT_LABEL = "Conversazione"
 CHAT_PLACEHOLDER = (

