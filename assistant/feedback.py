@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from assistant.sqlite_table import RetainedTable
+
 MAX_REASON_CHARS = 1000
 MAX_QUESTION_CHARS = 2000
 MAX_ANSWER_CHARS = 20_000
 MAX_CITATIONS = 20
-
-PURGE_EVERY_S = 86_400
 
 Rating = Literal["up", "down"]
 Channel = Literal["api", "ui"]
@@ -52,34 +49,11 @@ class FeedbackRecord(BaseModel):
     citations: list[str] = Field(default_factory=list)
 
 
-class FeedbackStore:
-    """Feedback rows in one SQLite file (WAL); safe to share between threads and processes.
+class FeedbackStore(RetainedTable):
+    """Feedback rows in one SQLite file (WAL); safe to share between threads and processes."""
 
-    Rows older than `retention_days` (0 = keep forever) are deleted when the store opens and
-    then at most once a day, on a write.
-    """
-
-    def __init__(self, path: Path, retention_days: int = 0) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.retention_days = retention_days
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(SCHEMA)
-        self._purged_at = 0.0
-        self.purge()
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        # One short-lived connection per operation: nothing to share across threads, and a
-        # writer waits (busy timeout) instead of failing while another one commits.
-        db = sqlite3.connect(self.path, timeout=30.0)
-        try:
-            db.execute("PRAGMA synchronous=NORMAL")
-            with db:
-                yield db
-        finally:
-            db.close()
+    table = "feedback"
+    schema = SCHEMA
 
     def add(
         self,
@@ -91,8 +65,7 @@ class FeedbackStore:
         channel: Channel = "api",
     ) -> int:
         """Store one judgement; returns its id."""
-        if time.monotonic() - self._purged_at > PURGE_EVERY_S:
-            self.purge()
+        self._purge_if_due()
         created = datetime.now(UTC).isoformat(timespec="seconds")
         with self._connect() as db:
             cursor = db.execute(
@@ -119,21 +92,6 @@ class FeedbackStore:
                 db.execute("UPDATE feedback SET rating = ? WHERE id = ?", (rating, row_id))
             if reason is not None:
                 db.execute("UPDATE feedback SET reason = ? WHERE id = ?", (reason or None, row_id))
-
-    def purge(self) -> int:
-        """Delete the rows older than the retention; returns how many went."""
-        self._purged_at = time.monotonic()
-        if not self.retention_days:
-            return 0
-        cutoff = (datetime.now(UTC) - timedelta(days=self.retention_days)).isoformat(
-            timespec="seconds"
-        )
-        with self._connect() as db:
-            return db.execute("DELETE FROM feedback WHERE created < ?", (cutoff,)).rowcount
-
-    def count(self) -> int:
-        with self._connect() as db:
-            return int(db.execute("SELECT COUNT(*) FROM feedback").fetchone()[0])
 
     def all(self) -> list[FeedbackRecord]:
         """Every row, oldest first."""

@@ -35,7 +35,8 @@ class Citation(BaseModel):
 
 
 class Answer(BaseModel):
-    """An answer in which every sentence is quoted from a cited passage, or an abstention."""
+    """An answer in which every sentence is backed by a cited passage — quoted verbatim in
+    extractive mode, checked for support in LLM mode — or an abstention."""
 
     question: str
     answer: str = Field(description="Italian text with [n] markers referring to `citations`.")

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import UTC, datetime
 
 from pydantic import BaseModel
+
+from assistant.sqlite_table import RetainedTable
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +24,6 @@ CREATE TABLE IF NOT EXISTS questions (
     abstained INTEGER NOT NULL CHECK (abstained IN (0, 1))
 )
 """
-DAY_S = 86_400
 
 
 class LoggedQuestion(BaseModel):
@@ -36,34 +33,16 @@ class LoggedQuestion(BaseModel):
     abstained: bool
 
 
-class QuestionLog:
+class QuestionLog(RetainedTable):
     """Questions in one SQLite table (WAL); rows past `retention_days` are deleted (0 = never)."""
 
-    def __init__(self, path: Path, retention_days: int = 0) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.retention_days = retention_days
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(SCHEMA)
-        self._purged_at = 0.0
-        self.purge()
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30.0)
-        try:
-            db.execute("PRAGMA synchronous=NORMAL")
-            with db:
-                yield db
-        finally:
-            db.close()
+    table = "questions"
+    schema = SCHEMA
 
     def record(self, question: str, abstained: bool) -> None:
         """Log one asked question. Best effort: a full disk must not cost the user the answer."""
         try:
-            if time.monotonic() - self._purged_at > DAY_S:
-                self.purge()
+            self._purge_if_due()
             with self._connect() as db:
                 db.execute(
                     "INSERT INTO questions (created, question, abstained) VALUES (?, ?, ?)",
@@ -71,17 +50,6 @@ class QuestionLog:
                 )
         except sqlite3.Error:
             log.exception("question not logged")
-
-    def purge(self) -> int:
-        """Delete the rows older than the retention; returns how many went."""
-        self._purged_at = time.monotonic()
-        if not self.retention_days:
-            return 0
-        cutoff = (datetime.now(UTC) - timedelta(days=self.retention_days)).isoformat(
-            timespec="seconds"
-        )
-        with self._connect() as db:
-            return db.execute("DELETE FROM questions WHERE created < ?", (cutoff,)).rowcount
 
     def all(self, abstained_only: bool = False) -> list[LoggedQuestion]:
         """The logged questions, oldest first."""
@@ -94,6 +62,3 @@ class QuestionLog:
             LoggedQuestion(id=r[0], created=r[1], question=r[2], abstained=bool(r[3])) for r in rows
         ]
 
-    def count(self) -> int:
-        with self._connect() as db:
-            return int(db.execute("SELECT COUNT(*) FROM questions").fetchone()[0])

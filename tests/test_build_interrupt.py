@@ -10,30 +10,13 @@ import time
 from pathlib import Path
 
 import pytest
+from documents import SPORTELLO
 
 from indexer.build import build_index
 from indexer.stores import current_build_id, open_index
 
 REPO = Path(__file__).resolve().parent.parent
 
-SPORTELLO = """---
-doc_id: "sportello-economia-sociale"
-title: "Lo sportello per l'economia sociale"
-source_type: "istituzionale"
-publisher: "Città metropolitana di Torino"
-date: "2025"
----
-
-# Lo sportello per l'economia sociale
-
-## Orari
-
-Lo sportello riceve il martedì e il giovedì dalle nove alle tredici, su appuntamento.
-
-## Servizi
-
-Offre consulenza gratuita a chi vuole fondare una cooperativa sociale o un'impresa sociale.
-"""
 
 CONSULTAZIONE = """---
 doc_id: "consultazione-online"

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from documents import SPORTELLO
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
@@ -301,24 +302,6 @@ def test_H25_H26_H27_feedback_text_is_stored_verbatim_and_exported_inert(api):
 
 # --- hostile documents -----------------------------------------------------------------------------
 
-SPORTELLO = """---
-doc_id: "sportello-economia-sociale"
-title: "Lo sportello per l'economia sociale"
-source_type: "istituzionale"
-publisher: "Città metropolitana di Torino"
-date: "2025"
----
-
-# Lo sportello per l'economia sociale
-
-## Orari
-
-Lo sportello riceve il martedì e il giovedì dalle nove alle tredici, su appuntamento.
-
-## Servizi
-
-Offre consulenza gratuita a chi vuole fondare una cooperativa sociale o un'impresa sociale.
-"""
 
 NOTA = """---
 doc_id: "nota-tecnica-sito"
