@@ -52,6 +52,9 @@ eval: install ## run the gold set against ours and the baselines; writes evals/r
 	@[ -f data/CURRENT ] || $(PY) -m indexer build
 	$(PY) -m evals
 
+bench: install ## latency, answers/s, indexing time, memory and scale side by side; writes evals/results/bench.*
+	$(PY) -m evals.bench
+
 load: install ## bounded load test on 127.0.0.1 (50 clients, 60 s); writes evals/results/load.md
 	$(PY) -m evals.loadtest
 

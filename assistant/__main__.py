@@ -21,7 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
     report = sub.add_parser(
-        "report", help="domande senza risposta e risposte 👎 per argomento (Markdown e CSV)")
+        "report", help="domande senza risposta e risposte 👎 per argomento (Markdown e CSV)"
+    )
     report.add_argument("--days", type=int, default=None, help="solo gli ultimi N giorni")
     report.add_argument("--out", default=None, help="cartella (predefinita: <data>/reports)")
     args = parser.parse_args(argv)
@@ -35,11 +36,18 @@ def main(argv: list[str] | None = None) -> int:
         from assistant.api import create_app
 
         host, port = args.host or settings.host, args.port or settings.port
-        print(f"Chiedi al Piano: API su http://{host}:{port}/docs, interfaccia su http://{host}:{port}/ui")
+        print(
+            f"Chiedi al Piano: API su http://{host}:{port}/docs, interfaccia su http://{host}:{port}/ui"
+        )
         from assistant.logs import logging_config
 
-        uvicorn.run(create_app(settings), host=host, port=port, access_log=False,
-                    log_config=logging_config(settings.log_format))
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            access_log=False,
+            log_config=logging_config(settings.log_format),
+        )
         return 0
     if args.command == "report":
         from pathlib import Path
@@ -47,9 +55,12 @@ def main(argv: list[str] | None = None) -> int:
         from assistant.gap_report import write_gap_report
 
         md_path, csv_path, gaps = write_gap_report(
-            settings, Path(args.out) if args.out else None, args.days)
-        print(f"{gaps.abstained} domande senza risposta, {gaps.rated_down} risposte 👎, "
-              f"{len(gaps.topics)} argomenti.\n{md_path}\n{csv_path}")
+            settings, Path(args.out) if args.out else None, args.days
+        )
+        print(
+            f"{gaps.abstained} domande senza risposta, {gaps.rated_down} risposte 👎, "
+            f"{len(gaps.topics)} argomenti.\n{md_path}\n{csv_path}"
+        )
         return 0
 
     from assistant.service import Assistant
@@ -72,10 +83,18 @@ def main(argv: list[str] | None = None) -> int:
     if answer.citations:
         print("\nFonti:")
     for c in answer.citations:
-        where = " — ".join(x for x in (c.section.split(" > ")[-1] if c.section else "",
-                                       f"p. {c.page}" if c.page else "") if x)
-        print(f"[{c.n}] {c.title} ({c.source_type}, {c.date}){' — ' + where if where else ''}"
-              f"{' ' + c.url if c.url else ''}")
+        where = " — ".join(
+            x
+            for x in (
+                c.section.split(" > ")[-1] if c.section else "",
+                f"p. {c.page}" if c.page else "",
+            )
+            if x
+        )
+        print(
+            f"[{c.n}] {c.title} ({c.source_type}, {c.date}){' — ' + where if where else ''}"
+            f"{' ' + c.url if c.url else ''}"
+        )
     return 0
 
 

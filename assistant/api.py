@@ -32,7 +32,9 @@ from indexer.stores import DocumentInfo
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
-MAX_HISTORY_TURNS = 100  # more is refused; of what is accepted only the last `max_history_turns` are used
+MAX_HISTORY_TURNS = (
+    100  # more is refused; of what is accepted only the last `max_history_turns` are used
+)
 
 
 def _clean_text(value: str) -> str:
@@ -49,9 +51,11 @@ def _clean_text(value: str) -> str:
 _CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
 TEXT_PATTERN = rf"^[^{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"
 
-CleanText = Annotated[str, Field(min_length=1, max_length=MAX_QUESTION_CHARS,
-                                 json_schema_extra={"pattern": TEXT_PATTERN}),
-                      AfterValidator(_clean_text)]
+CleanText = Annotated[
+    str,
+    Field(min_length=1, max_length=MAX_QUESTION_CHARS, json_schema_extra={"pattern": TEXT_PATTERN}),
+    AfterValidator(_clean_text),
+]
 
 
 def _json_integer(value: Any) -> Any:
@@ -65,16 +69,27 @@ TopK = Annotated[int, Field(ge=1, le=20), BeforeValidator(_json_integer)]
 
 
 class AskRequest(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"question": "Quando è stato presentato il Piano?", "history": []},
-        {"question": "E quante persone hanno partecipato?", "history": [
-            {"role": "user", "content": "Cosa è successo il 5 dicembre 2024?"},
-            {"role": "assistant", "content": "Si è tenuto l'evento partecipativo…"}]},
-    ]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"question": "Quando è stato presentato il Piano?", "history": []},
+                {
+                    "question": "E quante persone hanno partecipato?",
+                    "history": [
+                        {"role": "user", "content": "Cosa è successo il 5 dicembre 2024?"},
+                        {"role": "assistant", "content": "Si è tenuto l'evento partecipativo…"},
+                    ],
+                },
+            ]
+        }
+    )
 
-    question: CleanText = Field(description=f"La domanda, in italiano (max {MAX_QUESTION_CHARS} caratteri).")
+    question: CleanText = Field(
+        description=f"La domanda, in italiano (max {MAX_QUESTION_CHARS} caratteri)."
+    )
     history: list[Turn] = Field(
-        default_factory=list, max_length=MAX_HISTORY_TURNS,
+        default_factory=list,
+        max_length=MAX_HISTORY_TURNS,
         description="Turni precedenti (role user/assistant), dal più vecchio; servono per le "
         f"domande di seguito. Oltre {MAX_HISTORY_TURNS} turni la richiesta è rifiutata; dei turni "
         "accettati si usano solo gli ultimi.",
@@ -157,9 +172,13 @@ def create_app(settings: Settings | None = None, assistant: Any = None) -> FastA
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute)
     if origins := [o.strip() for o in settings.cors_origins.split(",") if o.strip()]:
-        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
-                           allow_headers=["Content-Type", "X-Request-ID"],
-                           expose_headers=["X-Request-ID", "Retry-After"])
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Retry-After"],
+        )
     instrument(app)
     app.add_middleware(RequestLog)
 
@@ -168,16 +187,22 @@ def create_app(settings: Settings | None = None, assistant: Any = None) -> FastA
         errors = exc.errors()
         messages = list(dict.fromkeys(_italian_error(e) for e in errors))
         status = 400 if any(e.get("type") == "json_invalid" for e in errors) else 422
-        return JSONResponse({"detail": " ".join(messages),
-                             "errors": jsonable_encoder(errors, exclude={"input", "ctx", "url"})},
-                            status_code=status)
+        return JSONResponse(
+            {
+                "detail": " ".join(messages),
+                "errors": jsonable_encoder(errors, exclude={"input", "ctx", "url"}),
+            },
+            status_code=status,
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         # Framework errors arrive in English; users get Italian.
         detail = exc.detail if isinstance(exc.detail, str) else ""
-        if not detail or detail == HTTP_ITALIAN.get(exc.status_code, (None, None))[0] or (
-            exc.status_code == 400 and "parsing the body" in detail
+        if (
+            not detail
+            or detail == HTTP_ITALIAN.get(exc.status_code, (None, None))[0]
+            or (exc.status_code == 400 and "parsing the body" in detail)
         ):
             detail = HTTP_ITALIAN.get(exc.status_code, (None, "Richiesta non valida."))[1]
         headers = getattr(exc, "headers", None)
@@ -206,10 +231,17 @@ def create_app(settings: Settings | None = None, assistant: Any = None) -> FastA
             request.app.state.questions.record(body.question, answer.abstained)
         return answer
 
-    @app.post("/api/ask/stream", response_class=StreamingResponse,
-              responses={200: {"content": {"text/event-stream": {}},
-                               "description": "Eventi SSE: `delta`, poi `citations` e `done`."},
-                         **error_responses(*BODY_ROUTE, 503)})
+    @app.post(
+        "/api/ask/stream",
+        response_class=StreamingResponse,
+        responses={
+            200: {
+                "content": {"text/event-stream": {}},
+                "description": "Eventi SSE: `delta`, poi `citations` e `done`.",
+            },
+            **error_responses(*BODY_ROUTE, 503),
+        },
+    )
     def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
         """Come /api/ask, ma la risposta arriva man mano (Server-Sent Events).
 
@@ -225,11 +257,15 @@ def create_app(settings: Settings | None = None, assistant: Any = None) -> FastA
                     request.app.state.questions.record(body.question, event.abstained)
                 yield event
 
-        return StreamingResponse(answer_sse(events()), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        return StreamingResponse(
+            answer_sse(events()),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
 
-    @app.post("/api/search", response_model=SearchResults,
-              responses=error_responses(*BODY_ROUTE, 503))
+    @app.post(
+        "/api/search", response_model=SearchResults, responses=error_responses(*BODY_ROUTE, 503)
+    )
     def search(body: SearchRequest, request: Request) -> SearchResults:
         """Cerca i passaggi più pertinenti (ricerca ibrida semantica + parole chiave)."""
         results = service(request).search(body.query, body.top_k)
@@ -246,25 +282,42 @@ def create_app(settings: Settings | None = None, assistant: Any = None) -> FastA
         """Stato del servizio: documenti, passaggi e modello di embedding dell'indice."""
         service_ = request.app.state.assistant
         if service_ is None:
-            return JSONResponse(Health(status="unavailable", message=request.app.state.index_error)
-                                .model_dump(), status_code=503)
+            return JSONResponse(
+                Health(status="unavailable", message=request.app.state.index_error).model_dump(),
+                status_code=503,
+            )
         m = service_.manifest
-        return Health(status="ok", documents=len(m.documents), chunks=m.chunks,
-                      embedding_model=m.embedder_id, index_built=m.created)
+        return Health(
+            status="ok",
+            documents=len(m.documents),
+            chunks=m.chunks,
+            embedding_model=m.embedder_id,
+            index_built=m.created,
+        )
 
-    app.include_router(feedback_router(lambda: app.state.feedback),
-                       responses=error_responses(*BODY_ROUTE))
+    app.include_router(
+        feedback_router(lambda: app.state.feedback), responses=error_responses(*BODY_ROUTE)
+    )
     if settings.admin_key and settings.admin_key.get_secret_value():
+
         def swap_assistant(new: Any) -> None:
             app.state.assistant, app.state.index_error = new, None
 
         app.state.reindexer = Reindexer(settings, lambda: app.state.assistant, swap_assistant)
-        app.include_router(admin_router(
-            settings.admin_key.get_secret_value(), app.state.reindexer,
-            lambda: app.state.feedback, lambda: app.state.questions, lambda: app.state.assistant))
+        app.include_router(
+            admin_router(
+                settings.admin_key.get_secret_value(),
+                app.state.reindexer,
+                lambda: app.state.feedback,
+                lambda: app.state.questions,
+                lambda: app.state.assistant,
+            )
+        )
     app.include_router(measures_router(lambda: app.state.assistant))
-    app.include_router(openai_router(lambda: app.state.assistant, CleanText),
-                       responses=error_responses(*BODY_ROUTE, 503))
+    app.include_router(
+        openai_router(lambda: app.state.assistant, CleanText),
+        responses=error_responses(*BODY_ROUTE, 503),
+    )
     from ui.app import mount_ui  # imports Gradio: only when an app is built
 
     mount_ui(app, lambda: app.state.assistant, settings, get_feedback=lambda: app.state.feedback)

@@ -52,15 +52,27 @@ class Composed:
 def citation(n: int, chunk: StoredChunk, score: float, quote: str = "") -> Citation:
     m = chunk.meta
     return Citation(
-        n=n, chunk_id=chunk.chunk_id, doc_id=m["doc_id"], title=m["title"],
-        source_type=m["source_type"], publisher=m.get("publisher", ""), date=m.get("date", ""),
-        section=m.get("section", ""), page=m.get("page") or None, url=m.get("url") or None,
-        text=chunk.text, quote=quote, score=round(score, 5),
+        n=n,
+        chunk_id=chunk.chunk_id,
+        doc_id=m["doc_id"],
+        title=m["title"],
+        source_type=m["source_type"],
+        publisher=m.get("publisher", ""),
+        date=m.get("date", ""),
+        section=m.get("section", ""),
+        page=m.get("page") or None,
+        url=m.get("url") or None,
+        text=chunk.text,
+        quote=quote,
+        score=round(score, 5),
     )
 
 
 def score_sentences(
-    question: str, query_vector: np.ndarray, hits: list[Hit], sentence_vectors: np.ndarray,
+    question: str,
+    query_vector: np.ndarray,
+    hits: list[Hit],
+    sentence_vectors: np.ndarray,
     params: ComposeParams,
 ) -> list[Candidate]:
     """Every sentence of the retrieved passages, scored by embedding similarity + lexical overlap."""
@@ -85,7 +97,9 @@ def _pick(candidates: list[Candidate], params: ComposeParams) -> list[Candidate]
         if len(picked) == params.sentences or c.score < best.score - params.margin:
             break
         redundant = any(
-            float(c.vector @ p.vector) > 0.92 or c.sentence in p.sentence or p.sentence in c.sentence
+            float(c.vector @ p.vector) > 0.92
+            or c.sentence in p.sentence
+            or p.sentence in c.sentence
             for p in picked
         )
         if not redundant and len(c.sentence) >= 25:
@@ -116,16 +130,28 @@ def _best_list(hits: list[Hit], candidates: list[Candidate], margin: float) -> C
 
 
 def compose_extractive(
-    question: str, query_vector: np.ndarray, hits: list[Hit], sentence_vectors: np.ndarray,
-    params: ComposeParams, vocabulary: set[str], italian: bool = True, asked: str | None = None,
+    question: str,
+    query_vector: np.ndarray,
+    hits: list[Hit],
+    sentence_vectors: np.ndarray,
+    params: ComposeParams,
+    vocabulary: set[str],
+    italian: bool = True,
+    asked: str | None = None,
 ) -> Composed:
     """`question` is what retrieval used (a follow-up fused with the previous turn); `asked` is
     the user's own question, which decides the lead-in and whether a list is wanted."""
     asked = asked or question
     candidates = score_sentences(question, query_vector, hits, sentence_vectors, params)
     relevance = max((c.cosine for c in candidates), default=0.0)
-    coverage = assess(question, [c.sentence for c in candidates[:3]], relevance, vocabulary,
-                      params.coverage, italian)
+    coverage = assess(
+        question,
+        [c.sentence for c in candidates[:3]],
+        relevance,
+        vocabulary,
+        params.coverage,
+        italian,
+    )
     if not candidates or not coverage.covered:
         return abstention(hits, texts.ABSTAIN, relevance)
 
@@ -161,5 +187,7 @@ def abstention(hits: list[Hit], message: str, relevance: float) -> Composed:
     """Say plainly that the documents don't cover it, and show the closest passages."""
     closest = [citation(n, h.chunk, h.score) for n, h in enumerate(hits[:3], start=1)]
     lines = [texts.suggestion(c.title, c.section, c.n) for c in closest]
-    answer = message if not lines else "\n\n".join([message, texts.MAYBE_INTERESTING, "\n".join(lines)])
+    answer = (
+        message if not lines else "\n\n".join([message, texts.MAYBE_INTERESTING, "\n".join(lines)])
+    )
     return Composed(answer, closest, True, relevance)

@@ -22,19 +22,26 @@ _GENERIC = content_stems(
 # A question asking for an amount of money needs an amount of money in the evidence.
 _ASKS_MONEY = re.compile(
     r"\b(euro|€|soldi|milion\w*|miliard\w*|budget|bilanci\w*|stanzia\w*|costa|costo|costi|"
-    r"quota|finanziament\w* (di|da) quant\w*|how much money|cost)\b", re.IGNORECASE)
+    r"quota|finanziament\w* (di|da) quant\w*|how much money|cost)\b",
+    re.IGNORECASE,
+)
 _HAS_MONEY = re.compile(r"(€|\beuro\b|\bmilion\w*|\bmiliard\w*)", re.IGNORECASE)
 # A question asking for a deadline or date needs a date among the sentences that would answer it.
-_ASKS_DATE = re.compile(r"\b(entro (che|quale) (data|giorno)|scadenza|quando scade|data esatta)\b",
-                        re.IGNORECASE)
+_ASKS_DATE = re.compile(
+    r"\b(entro (che|quale) (data|giorno)|scadenza|quando scade|data esatta)\b", re.IGNORECASE
+)
 _HAS_DATE = re.compile(
     r"\b(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|(19|20)\d\d|gennaio|febbraio|marzo|aprile|maggio|"
-    r"giugno|luglio|agosto|settembre|ottobre|novembre|dicembre)\b", re.IGNORECASE)
+    r"giugno|luglio|agosto|settembre|ottobre|novembre|dicembre)\b",
+    re.IGNORECASE,
+)
 _CAPITALISED = re.compile(r"(?<=[\w,;:] )[A-ZÀ-Ý][\wà-ÿ']+")
 # Personal contact details are never given, whoever asks.
 _ASKS_CONTACT = re.compile(
     r"\b(cellulare|telefono|numero di telefono|indirizzo di casa|dove abita|e-?mail personale|"
-    r"codice fiscale|phone number|home address)\b", re.IGNORECASE)
+    r"codice fiscale|phone number|home address)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -57,13 +64,20 @@ def topic_stems(question: str) -> set[str]:
 
 def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
     """Capitalised words inside the question (names: "Napoli", "Juve") that no document contains."""
-    return [w for w in _CAPITALISED.findall(question)
-            if not content_stems(expand_acronyms(w)) & vocabulary]
+    return [
+        w
+        for w in _CAPITALISED.findall(question)
+        if not content_stems(expand_acronyms(w)) & vocabulary
+    ]
 
 
 def assess(
-    question: str, evidence: list[str], similarity: float, vocabulary: set[str],
-    params: CoverageParams, italian: bool = True,
+    question: str,
+    evidence: list[str],
+    similarity: float,
+    vocabulary: set[str],
+    params: CoverageParams,
+    italian: bool = True,
 ) -> Coverage:
     """`question` as resolved for retrieval; `evidence` the sentences that would answer, best first.
 

@@ -25,47 +25,81 @@ class Profile(BaseModel):
 
 
 PROFILES = [
-    Profile(id="giovane", label="Giovane under 35 che vuole avviare un'impresa sociale",
-            description="Sono un giovane sotto i 35 anni e voglio avviare una nuova impresa sociale",
-            targets=["giovani"]),
-    Profile(id="cooperativa", label="Cooperativa o impresa sociale",
-            description="Siamo una cooperativa sociale, un'impresa sociale dell'economia sociale",
-            targets=["imprese_sociali"]),
-    Profile(id="terzo_settore", label="Ente del Terzo settore o associazione",
-            description="Siamo un ente del Terzo settore, un'associazione di volontariato",
-            targets=["terzo_settore"]),
-    Profile(id="impresa_profit", label="Impresa profit",
-            description="Siamo un'impresa privata profit che vuole collaborare con l'economia sociale",
-            targets=["imprese_profit"]),
-    Profile(id="ente_pubblico", label="Comune o ente pubblico",
-            description="Lavoro in un comune, un ente pubblico, una pubblica amministrazione",
-            targets=["pubblica_amministrazione"]),
-    Profile(id="finanziatore", label="Banca o finanziatore",
-            description="Siamo una banca, una fondazione o un investitore che finanzia progetti",
-            targets=["finanza"]),
-    Profile(id="formazione", label="Scuola, università o ente di formazione",
-            description="Siamo una scuola, un'università o un ente di formazione",
-            targets=["formazione"]),
-    Profile(id="lavoro", label="Persona in cerca di lavoro o con disabilità",
-            description="Cerco lavoro, sono una persona con disabilità o fragile",
-            targets=["lavoro_inclusione"]),
-    Profile(id="territori", label="Chi vive o lavora in territori rurali e montani",
-            description="Vivo o lavoro in un paese di montagna, in un territorio rurale o in un'area interna",
-            targets=["territori_rurali"]),
+    Profile(
+        id="giovane",
+        label="Giovane under 35 che vuole avviare un'impresa sociale",
+        description="Sono un giovane sotto i 35 anni e voglio avviare una nuova impresa sociale",
+        targets=["giovani"],
+    ),
+    Profile(
+        id="cooperativa",
+        label="Cooperativa o impresa sociale",
+        description="Siamo una cooperativa sociale, un'impresa sociale dell'economia sociale",
+        targets=["imprese_sociali"],
+    ),
+    Profile(
+        id="terzo_settore",
+        label="Ente del Terzo settore o associazione",
+        description="Siamo un ente del Terzo settore, un'associazione di volontariato",
+        targets=["terzo_settore"],
+    ),
+    Profile(
+        id="impresa_profit",
+        label="Impresa profit",
+        description="Siamo un'impresa privata profit che vuole collaborare con l'economia sociale",
+        targets=["imprese_profit"],
+    ),
+    Profile(
+        id="ente_pubblico",
+        label="Comune o ente pubblico",
+        description="Lavoro in un comune, un ente pubblico, una pubblica amministrazione",
+        targets=["pubblica_amministrazione"],
+    ),
+    Profile(
+        id="finanziatore",
+        label="Banca o finanziatore",
+        description="Siamo una banca, una fondazione o un investitore che finanzia progetti",
+        targets=["finanza"],
+    ),
+    Profile(
+        id="formazione",
+        label="Scuola, università o ente di formazione",
+        description="Siamo una scuola, un'università o un ente di formazione",
+        targets=["formazione"],
+    ),
+    Profile(
+        id="lavoro",
+        label="Persona in cerca di lavoro o con disabilità",
+        description="Cerco lavoro, sono una persona con disabilità o fragile",
+        targets=["lavoro_inclusione"],
+    ),
+    Profile(
+        id="territori",
+        label="Chi vive o lavora in territori rurali e montani",
+        description="Vivo o lavoro in un paese di montagna, in un territorio rurale o in un'area interna",
+        targets=["territori_rurali"],
+    ),
 ]
 PROFILE_BY_ID = {p.id: p for p in PROFILES}
 TARGET_LABELS = {
-    "giovani": "i giovani", "imprese_sociali": "le imprese sociali e le cooperative",
-    "terzo_settore": "il Terzo settore", "imprese_profit": "le imprese profit",
-    "pubblica_amministrazione": "gli enti pubblici", "finanza": "la finanza e il credito",
-    "formazione": "la formazione", "lavoro_inclusione": "il lavoro e l'inclusione",
-    "territori_rurali": "i territori rurali e montani", "digitale": "il digitale",
+    "giovani": "i giovani",
+    "imprese_sociali": "le imprese sociali e le cooperative",
+    "terzo_settore": "il Terzo settore",
+    "imprese_profit": "le imprese profit",
+    "pubblica_amministrazione": "gli enti pubblici",
+    "finanza": "la finanza e il credito",
+    "formazione": "la formazione",
+    "lavoro_inclusione": "il lavoro e l'inclusione",
+    "territori_rurali": "i territori rurali e montani",
+    "digitale": "il digitale",
 }
 _AGE = re.compile(r"\b(\d{2})\s*anni\b")
 MEASURES_QUESTION = re.compile(
     r"(cosa c.e per me|fa per me|fanno per me|quali misure|misure (per|adatte)|"
     r"cosa (offre|prevede) il piano (per|a) (me|noi|una|un|chi)|what is there for me|"
-    r"which measures)", re.IGNORECASE)
+    r"which measures)",
+    re.IGNORECASE,
+)
 
 
 class MeasureMatch(BaseModel):
@@ -90,14 +124,25 @@ class ProfileMatcher:
                 targets.append("giovani")
             if not targets:  # nothing explicit: the closest profile by meaning
                 vector = self.embed_query(description)
-                nearest = max(PROFILES, key=lambda p: float(vector @ self.embed_query(p.description)))
+                nearest = max(
+                    PROFILES, key=lambda p: float(vector @ self.embed_query(p.description))
+                )
                 targets += nearest.targets
         return list(dict.fromkeys(targets))
 
-    def match(self, profile: str | None = None, description: str | None = None) -> list[MeasureMatch]:
+    def match(
+        self, profile: str | None = None, description: str | None = None
+    ) -> list[MeasureMatch]:
         targets = self.targets_for(profile, description)
-        query = " ".join(filter(None, [PROFILE_BY_ID[profile].description if profile in PROFILE_BY_ID
-                                       else None, description]))
+        query = " ".join(
+            filter(
+                None,
+                [
+                    PROFILE_BY_ID[profile].description if profile in PROFILE_BY_ID else None,
+                    description,
+                ],
+            )
+        )
         vector = self.embed_query(query) if query else None
         out = []
         for m in self.catalogue.measures:
@@ -110,8 +155,11 @@ class ProfileMatcher:
             reason += f" (area «{m.area}»)"
             if m.integrations:
                 reason += "; rafforzata dopo la consultazione"
-            out.append(MeasureMatch(measure=m, score=round(score + 0.02 * len(shared), 4),
-                                    reason=reason + "."))
+            out.append(
+                MeasureMatch(
+                    measure=m, score=round(score + 0.02 * len(shared), 4), reason=reason + "."
+                )
+            )
         out.sort(key=lambda x: x.score, reverse=True)
         return out[: self.max_results]
 
@@ -138,5 +186,7 @@ def compose_measures_answer(
         lines.append(cite(match.measure.chunk_id, match.measure.text))
         for integration in match.measure.integrations:
             lines.append(cite(integration.chunk_id, integration.text))
-    citations = [citation(n, chunk_of(cid), 1.0, " ".join(quotes[cid])) for cid, n in numbers.items()]
+    citations = [
+        citation(n, chunk_of(cid), 1.0, " ".join(quotes[cid])) for cid, n in numbers.items()
+    ]
     return texts.MEASURES_LEAD_IN + "\n\n" + "\n".join(lines), citations

@@ -19,20 +19,38 @@ class MeasuresByArea(BaseModel):
     measures: list[Measure]
 
 
-ProfileId = Literal["giovane", "cooperativa", "terzo_settore", "impresa_profit", "ente_pubblico",
-                    "finanziatore", "formazione", "lavoro", "territori"]
+ProfileId = Literal[
+    "giovane",
+    "cooperativa",
+    "terzo_settore",
+    "impresa_profit",
+    "ente_pubblico",
+    "finanziatore",
+    "formazione",
+    "lavoro",
+    "territori",
+]
 
 
 class MatchRequest(BaseModel):
     # The schema states the one-of rule too, so that clients (and fuzzers) know it.
-    model_config = ConfigDict(json_schema_extra={"anyOf": [
-        {"required": ["profile"], "properties": {"profile": {"type": "string"}}},
-        {"required": ["description"], "properties": {"description": {"type": "string"}}},
-    ]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["profile"], "properties": {"profile": {"type": "string"}}},
+                {"required": ["description"], "properties": {"description": {"type": "string"}}},
+            ]
+        }
+    )
 
-    profile: ProfileId | None = Field(None, description="Id di un profilo (vedi `profiles` in GET /api/measures).")
+    profile: ProfileId | None = Field(
+        None, description="Id di un profilo (vedi `profiles` in GET /api/measures)."
+    )
     description: str | None = Field(
-        None, min_length=1, max_length=2000, pattern=r"\S",
+        None,
+        min_length=1,
+        max_length=2000,
+        pattern=r"\S",
         description="Descrizione libera, es. «Ho 26 anni e vorrei fondare una cooperativa sociale».",
     )
 
@@ -66,10 +84,13 @@ def measures_router(get_assistant: Callable[[], Any]) -> APIRouter:
         """Le misure del Piano (obiettivi e azioni) per area prioritaria, con le integrazioni
         della consultazione collegate, e i profili disponibili per il confronto."""
         catalogue = service().measures.catalogue
-        return Catalogue(profiles=PROFILES, areas=[
-            MeasuresByArea(area=a, measures=[m for m in catalogue.measures if m.area == a])
-            for a in catalogue.areas
-        ])
+        return Catalogue(
+            profiles=PROFILES,
+            areas=[
+                MeasuresByArea(area=a, measures=[m for m in catalogue.measures if m.area == a])
+                for a in catalogue.areas
+            ],
+        )
 
     @router.post("/api/measures/match", response_model=list[RankedMeasure])
     def match(body: MatchRequest) -> list[RankedMeasure]:
@@ -79,8 +100,10 @@ def measures_router(get_assistant: Callable[[], Any]) -> APIRouter:
         out = []
         for m in assistant.measures.match(body.profile, body.description):
             chunk_ids = [m.measure.chunk_id] + [i.chunk_id for i in m.measure.integrations]
-            citations = [citation(n, assistant.index.chunks[cid], m.score)
-                         for n, cid in enumerate(dict.fromkeys(chunk_ids), start=1)]
+            citations = [
+                citation(n, assistant.index.chunks[cid], m.score)
+                for n, cid in enumerate(dict.fromkeys(chunk_ids), start=1)
+            ]
             out.append(RankedMeasure(**m.model_dump(), citations=citations))
         return out
 

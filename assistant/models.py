@@ -43,7 +43,9 @@ class Answer(BaseModel):
     abstained: bool = Field(description="True when the documents do not cover the question.")
     mode: Literal["extractive", "llm"] = "extractive"
     citations: list[Citation] = Field(default_factory=list)
-    note: str | None = Field(None, description="A one-line note in the user's language, if not Italian.")
+    note: str | None = Field(
+        None, description="A one-line note in the user's language, if not Italian."
+    )
     timings_ms: dict[str, float] = Field(default_factory=dict)
 
 

@@ -61,4 +61,3 @@ class QuestionLog(RetainedTable):
         return [
             LoggedQuestion(id=r[0], created=r[1], question=r[2], abstained=bool(r[3])) for r in rows
         ]
-

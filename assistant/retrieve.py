@@ -34,7 +34,9 @@ class RetrievalParams:
     dense_weight: float = 1.0
     bm25_weight: float = 1.0
     max_per_doc: int = 3
-    source_boost: float = 0.5  # fused score × (1 + boost) for passages of a source the question names
+    source_boost: float = (
+        0.5  # fused score × (1 + boost) for passages of a source the question names
+    )
 
 
 @dataclass
@@ -70,10 +72,15 @@ class HybridRetriever:
         # What BM25Retriever.retrieve does, minus its per-call instrumentation and the node
         # objects it builds for every hit (3/4 of its time): same tokens, same scores, same order.
         retriever = self._index.bm25
-        tokens = bm25s.tokenize(text, stemmer=retriever.stemmer,
-                                token_pattern=retriever.token_pattern, show_progress=False)
-        found, scores = retriever.bm25.retrieve(tokens, k=min(n, len(self._index.chunks)),
-                                                show_progress=False)
+        tokens = bm25s.tokenize(
+            text,
+            stemmer=retriever.stemmer,
+            token_pattern=retriever.token_pattern,
+            show_progress=False,
+        )
+        found, scores = retriever.bm25.retrieve(
+            tokens, k=min(n, len(self._index.chunks)), show_progress=False
+        )
         corpus = retriever.corpus
         return [
             (doc["node_id"] if isinstance(doc, dict) else corpus[int(doc)]["node_id"], float(score))
@@ -108,5 +115,6 @@ class HybridRetriever:
         # The cap only diversifies: when other documents run out, capped passages fill the slots.
         kept += [cid for cid, _ in ranked if cid not in kept]
         scores = dict(ranked)
-        return [Hit(self._index.chunks[cid], scores[cid], cosine.get(cid, 0.0))
-                for cid in kept[:top_k]]
+        return [
+            Hit(self._index.chunks[cid], scores[cid], cosine.get(cid, 0.0)) for cid in kept[:top_k]
+        ]

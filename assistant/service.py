@@ -17,7 +17,7 @@ from assistant.conversation import resolve_followup
 from assistant.coverage import CoverageParams, corpus_vocabulary
 from assistant.language import detect_language, is_instruction
 from assistant.llm import ChatLLM, LLMError
-from assistant.measures import ProfileMatcher, compose_measures_answer, is_measures_question
+from assistant.measures import ProfileMatcher
 from assistant.models import Answer, SearchResults, Turn
 from assistant.retrieve import Hit, HybridRetriever, RetrievalParams
 from assistant.streaming import AnswerEvent, TextDelta, line_deltas
@@ -28,6 +28,7 @@ from indexer.settings import Settings
 from indexer.stores import IndexManifest, OpenIndex, open_index
 
 log = logging.getLogger(__name__)
+
 
 class QueryEmbeddings:
     """Query vectors with a small LRU cache: repeated questions cost no model call."""
@@ -75,10 +76,12 @@ class Assistant:
         self.embed_query = QueryEmbeddings(embedder)
         sentence_vectors = {
             sentence: index.sentence_vectors[chunk.sentence_start + i]
-            for chunk in index.chunks.values() for i, sentence in enumerate(chunk.sentences)
+            for chunk in index.chunks.values()
+            for i, sentence in enumerate(chunk.sentences)
         }
-        self.measures = ProfileMatcher(catalogue or Catalogue(areas=[], measures=[]),
-                                       sentence_vectors.get, self.embed_query)
+        self.measures = ProfileMatcher(
+            catalogue or Catalogue(areas=[], measures=[]), sentence_vectors.get, self.embed_query
+        )
         self.vocabulary = corpus_vocabulary(
             [f"{c.meta['title']} {c.meta['section']} {c.text}" for c in index.chunks.values()]
         )
@@ -92,17 +95,26 @@ class Assistant:
         return cls(
             index,
             embedder,
-            RetrievalParams(settings.candidates, settings.rrf_k, settings.dense_weight,
-                            settings.bm25_weight, settings.max_per_doc, settings.source_boost),
-            ComposeParams(settings.answer_sentences,
-                          CoverageParams(settings.min_similarity, settings.min_known_share)),
+            RetrievalParams(
+                settings.candidates,
+                settings.rrf_k,
+                settings.dense_weight,
+                settings.bm25_weight,
+                settings.max_per_doc,
+                settings.source_boost,
+            ),
+            ComposeParams(
+                settings.answer_sentences,
+                CoverageParams(settings.min_similarity, settings.min_known_share),
+            ),
             settings.top_k,
             settings.followup_weight,
             settings.max_history_turns,
             load_catalogue(settings.builds_dir / index.manifest.build_id),
             llm=ChatLLM.from_settings(settings),
-            support=SupportParams(threshold=settings.llm_min_support,
-                                  unsupported=settings.llm_unsupported),
+            support=SupportParams(
+                threshold=settings.llm_min_support, unsupported=settings.llm_unsupported
+            ),
         )
 
     @property
@@ -118,8 +130,12 @@ class Assistant:
         return vector
 
     def retrieve(
-        self, question: str, history: list[Turn] | None = None, top_k: int | None = None,
-        mode: str = "hybrid", standalone: str | None = None,
+        self,
+        question: str,
+        history: list[Turn] | None = None,
+        top_k: int | None = None,
+        mode: str = "hybrid",
+        standalone: str | None = None,
     ) -> tuple[list[Hit], np.ndarray, str]:
         """Passages for a question (follow-ups resolved); also the query vector and lexical query.
         `standalone` is the question rewritten by the LLM to stand alone: it then replaces the
@@ -139,11 +155,12 @@ class Assistant:
         started = time.perf_counter()
         hits, _, _ = self.retrieve(query, top_k=top_k)
         results = [citation(n, h.chunk, h.score) for n, h in enumerate(hits, start=1)]
-        return SearchResults(query=query, results=results,
-                             timings_ms={"total": _ms_since(started)})
+        return SearchResults(query=query, results=results, timings_ms={"total": _ms_since(started)})
 
     # --- answers ---------------------------------------------------------------------------
-    def ask(self, question: str, history: list[Turn] | None = None, top_k: int | None = None) -> Answer:
+    def ask(
+        self, question: str, history: list[Turn] | None = None, top_k: int | None = None
+    ) -> Answer:
         answer = None
         for event in self.ask_stream(question, history, top_k):
             if isinstance(event, Answer):
@@ -173,12 +190,22 @@ class Assistant:
         if is_instruction(question):
             composed = abstention(hits, texts.ABSTAIN_INSTRUCTION, 0.0)
         else:
-            composed = compose_extractive(lexical, vector, hits, self.index.sentence_vectors,
-                                          self.compose_params, self.vocabulary, language == "it",
-                                          asked=question)
+            composed = compose_extractive(
+                lexical,
+                vector,
+                hits,
+                self.index.sentence_vectors,
+                self.compose_params,
+                self.vocabulary,
+                language == "it",
+                asked=question,
+            )
         note = texts.LANGUAGE_NOTES.get(language) if language != "it" else None
-        timings = {"retrieve": round((retrieved - retrieving) * 1000, 2),
-                   "compose": _ms_since(retrieved), **timings}
+        timings = {
+            "retrieve": round((retrieved - retrieving) * 1000, 2),
+            "compose": _ms_since(retrieved),
+            **timings,
+        }
         extractive = Answer(
             question=question,
             answer=f"{note}\n\n{composed.answer}" if note else composed.answer,
@@ -203,15 +230,23 @@ class Assistant:
         yield extractive
 
     def _generate(
-        self, question: str, standalone: str | None, hits: list[Hit], note: str | None,
+        self,
+        question: str,
+        standalone: str | None,
+        hits: list[Hit],
+        note: str | None,
         extractive: Answer,
     ) -> Generator[AnswerEvent, None, Answer | None]:
         """Streams the LLM's verified sentences; returns the `llm` Answer, or None when the
         extractive one must be given instead (nothing yielded then)."""
         assert self.llm is not None
         started = time.perf_counter()
-        passages = [texts.llm_passage(n, h.chunk.meta["title"], h.chunk.meta.get("section", ""),
-                                      h.chunk.text) for n, h in enumerate(hits, start=1)]
+        passages = [
+            texts.llm_passage(
+                n, h.chunk.meta["title"], h.chunk.meta.get("section", ""), h.chunk.text
+            )
+            for n, h in enumerate(hits, start=1)
+        ]
         request = texts.llm_answer_request(passages, question, standalone)
         verifier = StreamVerifier(self.checker, hits)
         head = f"{note}\n\n" if note else ""
@@ -230,16 +265,25 @@ class Assistant:
         dropped = len(verifier.verdicts) - verifier.supported
         if not verifier.supported:
             # The question itself stays out of the log (PIANO_LOG_QUESTIONS decides about it).
-            log.warning("LLM answer not used (%s): extractive answer given instead",
-                        failure or f"no supported sentence of {len(verifier.verdicts)}")
+            log.warning(
+                "LLM answer not used (%s): extractive answer given instead",
+                failure or f"no supported sentence of {len(verifier.verdicts)}",
+            )
             extractive.timings_ms = timings
             return None
         if failure:
-            log.warning("LLM stream broke off (%s): keeping its %d verified sentences",
-                        failure, verifier.supported)
+            log.warning(
+                "LLM stream broke off (%s): keeping its %d verified sentences",
+                failure,
+                verifier.supported,
+            )
         if dropped:
-            log.info("%d of %d generated sentences unsupported (%s)", dropped,
-                     len(verifier.verdicts), self.checker.params.unsupported)
+            log.info(
+                "%d of %d generated sentences unsupported (%s)",
+                dropped,
+                len(verifier.verdicts),
+                self.checker.params.unsupported,
+            )
         return Answer(
             question=question,
             answer=(f"{note}\n\n" if note else "") + verifier.text,

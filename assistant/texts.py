@@ -19,10 +19,14 @@ QUESTION_FOCUS = [
     (r"\b(quando|in che data|che giorno|in che anno|in che mese|when|what date)\b", "sulla data"),
     (r"\b(quant[aeio]|numero|how many|how much)\b", "sui numeri"),
     (r"\b(chi|who)\b", "sulle persone e gli enti"),
-    (r"\b(cambiat\w*|modific\w*|integrazion\w*|recepit\w*|changed?)\b",
-     "su cosa è cambiato dopo la consultazione"),
-    (r"\b(obiettiv\w*|priorit\w*|misur\w*|azion\w*|objectives?|measures?)\b",
-     "sugli obiettivi e le azioni"),
+    (
+        r"\b(cambiat\w*|modific\w*|integrazion\w*|recepit\w*|changed?)\b",
+        "su cosa è cambiato dopo la consultazione",
+    ),
+    (
+        r"\b(obiettiv\w*|priorit\w*|misur\w*|azion\w*|objectives?|measures?)\b",
+        "sugli obiettivi e le azioni",
+    ),
 ]
 
 ABSTAIN = (
@@ -121,8 +125,10 @@ LLM_CONDENSE_SYSTEM = (
 
 def llm_condense_request(turns: list[tuple[str, str]], question: str) -> str:
     lines = [f"{'Utente' if role == 'user' else 'Assistente'}: {text}" for role, text in turns]
-    return ("Conversazione:\n" + "\n".join(lines) + f"\n\nUltima domanda: {question}\n\n"
-            "Domanda autonoma:")
+    return (
+        "Conversazione:\n" + "\n".join(lines) + f"\n\nUltima domanda: {question}\n\n"
+        "Domanda autonoma:"
+    )
 
 
 # Shown after a generated sentence that no cited passage supports (PIANO_LLM_UNSUPPORTED=flag).
@@ -131,7 +137,7 @@ UNSUPPORTED_FLAG = "(⚠ non verificata nelle fonti)"
 
 def flagged(sentence: str) -> str:
     body = sentence.rstrip(".!?…; ")
-    return f"{body} {UNSUPPORTED_FLAG}{sentence[len(body):].strip()}"
+    return f"{body} {UNSUPPORTED_FLAG}{sentence[len(body) :].strip()}"
 
 
 # The "Fonti" block that closes an answer given through /v1/chat/completions.

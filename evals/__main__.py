@@ -14,7 +14,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals")
     parser.add_argument("--url", help="evaluate a running server (e.g. http://127.0.0.1:8000)")
     parser.add_argument("--split", choices=["dev", "test"], help="only this part of the gold set")
-    parser.add_argument("--out", type=Path, default=None, help="report folder (default evals/results)")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="report folder (default evals/results)"
+    )
     parser.add_argument("--no-baselines", action="store_true", help="evaluate ours only")
     args = parser.parse_args(argv)
 
@@ -33,8 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     gold = [g for g in load_gold() if args.split is None or g.split == args.split]
     assistant = Assistant.from_settings(settings)
-    systems = {"ours (ibrido + risposte estrattive)": ours_over_http(args.url) if args.url
-               else ours(assistant)}
+    systems = {
+        "ours (ibrido + risposte estrattive)": ours_over_http(args.url)
+        if args.url
+        else ours(assistant)
+    }
     if not args.no_baselines:
         systems |= {
             "ours, domande autonome dopo un turno estraneo": ours_with_unrelated_history(assistant),
@@ -54,12 +59,29 @@ def main(argv: list[str] | None = None) -> int:
         "english": sum(g.lang != "it" for g in gold),
         "chunks": assistant.manifest.chunks,
         "embedder": assistant.manifest.embedder_id,
-        "command": "python -m evals" + (f" --url {args.url}" if args.url else "")
+        "command": "python -m evals"
+        + (f" --url {args.url}" if args.url else "")
         + (f" --split {args.split}" if args.split else ""),
-        "settings": {k: v for k, v in settings.model_dump().items()
-                     if k in ("chunk_max_tokens", "list_max_items", "top_k", "candidates",
-                              "rrf_k", "dense_weight", "bm25_weight", "max_per_doc", "source_boost",
-                              "min_similarity", "min_known_share", "followup_weight", "answer_sentences")},
+        "settings": {
+            k: v
+            for k, v in settings.model_dump().items()
+            if k
+            in (
+                "chunk_max_tokens",
+                "list_max_items",
+                "top_k",
+                "candidates",
+                "rrf_k",
+                "dense_weight",
+                "bm25_weight",
+                "max_per_doc",
+                "source_boost",
+                "min_similarity",
+                "min_known_share",
+                "followup_weight",
+                "answer_sentences",
+            )
+        },
     }
     from evals.measures import evaluate_measures
 

@@ -17,8 +17,11 @@ FREE_TEXT = {  # how people describe themselves, mapped to the profile whose gol
 
 
 def evaluate_measures(assistant: Assistant, path: Path = MEASURES_GOLD) -> dict[str, dict]:
-    gold = {k: v for k, v in json.loads(path.read_text(encoding="utf-8")).items()
-            if not k.startswith("_")}
+    gold = {
+        k: v
+        for k, v in json.loads(path.read_text(encoding="utf-8")).items()
+        if not k.startswith("_")
+    }
     rows: dict[str, dict] = {}
     for profile, expected in gold.items():
         rows[profile] = _score(assistant.measures.match(profile=profile), expected)
@@ -35,6 +38,8 @@ def _score(matches, expected: list[str]) -> dict:  # type: ignore[no-untyped-def
     found = [m.measure.text for m in matches]
     relevant = [t for t in found if any(e in t for e in expected)]
     covered = [e for e in expected if any(e in t for t in found)]
-    return {"returned": len(found),
-            "precision": round(len(relevant) / len(found), 3) if found else 0.0,
-            "recall": round(len(covered) / len(expected), 3)}
+    return {
+        "returned": len(found),
+        "precision": round(len(relevant) / len(found), 3) if found else 0.0,
+        "recall": round(len(covered) / len(expected), 3),
+    }

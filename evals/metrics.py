@@ -54,34 +54,44 @@ def summarise(outcomes: list[Outcome]) -> dict[str, float | int | None]:
         "hit@5": _mean([1.0 if r is not None and r <= 5 else 0.0 for r in ranks]),
         "mrr": _mean([1.0 / r if r else 0.0 for r in ranks]),
         "ndcg@5": _mean([ndcg_at_5(o) for o in answerable]),
-        "followup_hit@5": _mean([
-            1.0 if (r := o.first_hit()) is not None and r <= 5 else 0.0
-            for o in answerable if o.item.followup
-        ]),
+        "followup_hit@5": _mean(
+            [
+                1.0 if (r := o.first_hit()) is not None and r <= 5 else 0.0
+                for o in answerable
+                if o.item.followup
+            ]
+        ),
     }
     answered = [o for o in outcomes if o.answer is not None]
     if answered:
         phrase = [
-            1.0 if any(normalise(s.phrase) in normalise(o.answer or "") for s in o.item.support) else 0.0
-            for o in answered if o.item.expect == "answer"
+            1.0
+            if any(normalise(s.phrase) in normalise(o.answer or "") for s in o.item.support)
+            else 0.0
+            for o in answered
+            if o.item.expect == "answer"
         ]
         cited = [
             1.0 if supports(o.item, d, t) else 0.0
-            for o in answered if o.item.expect == "answer" and not o.abstained
+            for o in answered
+            if o.item.expect == "answer" and not o.abstained
             for d, t in o.cited
         ]
         predicted = [o for o in answered if o.abstained]
         expected = [o for o in answered if o.item.expect == "abstain"]
         correct = [o for o in predicted if o.item.expect == "abstain"]
         latencies = [o.latency_ms for o in answered if o.latency_ms is not None]
-        out.update({
-            "phrase_in_answer": _mean(phrase),
-            "citation_precision": _mean(cited),
-            "abstain_precision": round(len(correct) / len(predicted), 4) if predicted else None,
-            "abstain_recall": round(len(correct) / len(expected), 4) if expected else None,
-            "false_abstain_rate": _mean([1.0 if o.abstained else 0.0 for o in answered
-                                         if o.item.expect == "answer"]),
-            "latency_p50_ms": _percentile(latencies, 0.5),
-            "latency_p95_ms": _percentile(latencies, 0.95),
-        })
+        out.update(
+            {
+                "phrase_in_answer": _mean(phrase),
+                "citation_precision": _mean(cited),
+                "abstain_precision": round(len(correct) / len(predicted), 4) if predicted else None,
+                "abstain_recall": round(len(correct) / len(expected), 4) if expected else None,
+                "false_abstain_rate": _mean(
+                    [1.0 if o.abstained else 0.0 for o in answered if o.item.expect == "answer"]
+                ),
+                "latency_p50_ms": _percentile(latencies, 0.5),
+                "latency_p95_ms": _percentile(latencies, 0.95),
+            }
+        )
     return out

@@ -13,11 +13,18 @@ from evals.systems import System
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 KINDS = ("giovane", "giornalista", "pa")
 COLUMNS = [
-    ("hit@1", "hit@1"), ("hit@5", "hit@5"), ("mrr", "MRR"), ("ndcg@5", "nDCG@5"),
-    ("followup_hit@5", "follow-up hit@5"), ("phrase_in_answer", "frase in risposta"),
-    ("citation_precision", "precisione citazioni"), ("abstain_precision", "astensione P"),
-    ("abstain_recall", "astensione R"), ("false_abstain_rate", "astensioni errate"),
-    ("latency_p50_ms", "p50 ms"), ("latency_p95_ms", "p95 ms"),
+    ("hit@1", "hit@1"),
+    ("hit@5", "hit@5"),
+    ("mrr", "MRR"),
+    ("ndcg@5", "nDCG@5"),
+    ("followup_hit@5", "follow-up hit@5"),
+    ("phrase_in_answer", "frase in risposta"),
+    ("citation_precision", "precisione citazioni"),
+    ("abstain_precision", "astensione P"),
+    ("abstain_recall", "astensione R"),
+    ("false_abstain_rate", "astensioni errate"),
+    ("latency_p50_ms", "p50 ms"),
+    ("latency_p95_ms", "p95 ms"),
 ]
 
 
@@ -36,20 +43,31 @@ def breakdown(outcomes: list[Outcome]) -> dict[str, dict]:
 
 
 def _cell(value: object) -> str:
-    return "—" if value is None else (f"{value:.3f}" if isinstance(value, float) and value <= 1 else str(value))
+    return (
+        "—"
+        if value is None
+        else (f"{value:.3f}" if isinstance(value, float) and value <= 1 else str(value))
+    )
 
 
 def measures_markdown(rows: dict[str, dict]) -> list[str]:
-    lines = ["## Misure per profilo (`/api/measures/match` contro `evals/measures_gold.json`)", "",
-             "| profilo o descrizione | misure restituite | precisione | richiamo |", "|---|---|---|---|"]
+    lines = [
+        "## Misure per profilo (`/api/measures/match` contro `evals/measures_gold.json`)",
+        "",
+        "| profilo o descrizione | misure restituite | precisione | richiamo |",
+        "|---|---|---|---|",
+    ]
     for name, row in rows.items():
-        lines.append(f"| {name} | {row.get('returned', '—')} | {row['precision']:.3f} | "
-                     f"{row['recall']:.3f} |")
+        lines.append(
+            f"| {name} | {row.get('returned', '—')} | {row['precision']:.3f} | "
+            f"{row['recall']:.3f} |"
+        )
     return lines + [""]
 
 
-def to_markdown(results: dict[str, dict[str, dict]], meta: dict,
-                measures: dict[str, dict] | None = None) -> str:
+def to_markdown(
+    results: dict[str, dict[str, dict]], meta: dict, measures: dict[str, dict] | None = None
+) -> str:
     lines = [
         "# Valutazione — Chiedi al Piano",
         "",
@@ -68,11 +86,18 @@ def to_markdown(results: dict[str, dict[str, dict]], meta: dict,
         lines.append(f"| {name} | " + " | ".join(_cell(row.get(k)) for k, _ in COLUMNS) + " |")
     lines += ["", "## Per tipo di utente e per sottoinsieme", ""]
     for name, groups in results.items():
-        lines += [f"### {name}", "", "| gruppo | n | " + " | ".join(label for _, label in COLUMNS) + " |",
-                  "|---|---|" + "---|" * len(COLUMNS)]
+        lines += [
+            f"### {name}",
+            "",
+            "| gruppo | n | " + " | ".join(label for _, label in COLUMNS) + " |",
+            "|---|---|" + "---|" * len(COLUMNS),
+        ]
         for group, row in groups.items():
-            lines.append(f"| {group} | {row['n']} | "
-                         + " | ".join(_cell(row.get(k)) for k, _ in COLUMNS) + " |")
+            lines.append(
+                f"| {group} | {row['n']} | "
+                + " | ".join(_cell(row.get(k)) for k, _ in COLUMNS)
+                + " |"
+            )
         lines.append("")
     lines += [
         "Note: hit@k = un passaggio del documento giusto che contiene la frase di riferimento è "
@@ -85,12 +110,19 @@ def to_markdown(results: dict[str, dict[str, dict]], meta: dict,
     return "\n".join(lines)
 
 
-def write_report(results: dict[str, dict[str, dict]], meta: dict, out_dir: Path = RESULTS_DIR,
-                 measures: dict[str, dict] | None = None) -> Path:
+def write_report(
+    results: dict[str, dict[str, dict]],
+    meta: dict,
+    out_dir: Path = RESULTS_DIR,
+    measures: dict[str, dict] | None = None,
+) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     meta = {**meta, "generated": datetime.now(UTC).isoformat(timespec="seconds")}
-    (out_dir / "latest.json").write_text(json.dumps(
-        {"meta": meta, "systems": results, "measures": measures}, ensure_ascii=False, indent=2))
+    (out_dir / "latest.json").write_text(
+        json.dumps(
+            {"meta": meta, "systems": results, "measures": measures}, ensure_ascii=False, indent=2
+        )
+    )
     path = out_dir / "latest.md"
     path.write_text(to_markdown(results, meta, measures))
     return path

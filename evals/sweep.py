@@ -29,33 +29,47 @@ def main() -> int:
     gold = load_gold()
     dev = [g for g in gold if g.split == "dev"]
     embedder = PianoEmbedding.from_settings(base)
-    lines = ["# Sweep sul sottoinsieme dev", "",
-             "Riproduci con `python -m evals.sweep`. Metriche di recupero (domande con risposta).", ""]
+    lines = [
+        "# Sweep sul sottoinsieme dev",
+        "",
+        "Riproduci con `python -m evals.sweep`. Metriche di recupero (domande con risposta).",
+        "",
+    ]
 
     tmp = Path(tempfile.mkdtemp(prefix="piano-sweep-"))
-    lines += ["## Dimensione dei passaggi e raggruppamento delle liste", "",
-              "| chunk_max_tokens | list_max_items | passaggi | hit@1 | hit@5 | MRR | frase in risposta |",
-              "|---|---|---|---|---|---|---|"]
+    lines += [
+        "## Dimensione dei passaggi e raggruppamento delle liste",
+        "",
+        "| chunk_max_tokens | list_max_items | passaggi | hit@1 | hit@5 | MRR | frase in risposta |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for max_tokens, list_items in [(96, 12), (160, 12), (256, 12), (384, 12), (256, 40), (256, 6)]:
         data = tmp / f"d{max_tokens}-{list_items}"
         data.mkdir()
         if base.embed_cache_path.exists():
             shutil.copy(base.embed_cache_path, data / "embeddings.sqlite")
-        s = base.model_copy(update={"data_dir": data, "chunk_max_tokens": max_tokens,
-                                    "list_max_items": list_items})
+        s = base.model_copy(
+            update={"data_dir": data, "chunk_max_tokens": max_tokens, "list_max_items": list_items}
+        )
         build_index(s, embedder, progress=False)
         if base.embed_cache_path.exists():  # keep what was embedded for the next run
             shutil.copy(data / "embeddings.sqlite", base.embed_cache_path)
         a = Assistant.from_settings(s, embedder=embedder)
         m = summarise([ours(a)(g) for g in dev])
-        lines.append(f"| {max_tokens} | {list_items} | {a.manifest.chunks} | {m['hit@1']} | "
-                     f"{m['hit@5']} | {m['mrr']} | {m['phrase_in_answer']} |")
+        lines.append(
+            f"| {max_tokens} | {list_items} | {a.manifest.chunks} | {m['hit@1']} | "
+            f"{m['hit@5']} | {m['mrr']} | {m['phrase_in_answer']} |"
+        )
         print(lines[-1], file=sys.stderr)
 
     assistant = Assistant.from_settings(base, embedder=embedder)
-    lines += ["", f"## Fusione e diversità (passaggi da {base.chunk_max_tokens} token)", "",
-              "| dense_weight | bm25_weight | max_per_doc | rrf_k | hit@1 | hit@5 | MRR |",
-              "|---|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        f"## Fusione e diversità (passaggi da {base.chunk_max_tokens} token)",
+        "",
+        "| dense_weight | bm25_weight | max_per_doc | rrf_k | hit@1 | hit@5 | MRR |",
+        "|---|---|---|---|---|---|---|",
+    ]
     p = assistant.retriever.params
     for dw, bw, cap, k in itertools.product((1.0, 0.7), (1.0, 0.7), (2, 3, 5, 10), (20, 60)):
         p.dense_weight, p.bm25_weight, p.max_per_doc, p.rrf_k = dw, bw, cap, k
@@ -64,13 +78,19 @@ def main() -> int:
     p.dense_weight, p.bm25_weight = base.dense_weight, base.bm25_weight
     p.max_per_doc, p.rrf_k = base.max_per_doc, base.rrf_k
 
-    lines += ["", "## Soglia di astensione (massimo coseno frase–domanda)", "",
-              "| soglia | astensione P | astensione R | astensioni errate |", "|---|---|---|---|"]
+    lines += [
+        "",
+        "## Soglia di astensione (massimo coseno frase–domanda)",
+        "",
+        "| soglia | astensione P | astensione R | astensioni errate |",
+        "|---|---|---|---|",
+    ]
     relevance = []
     for g in dev:
         hits, vector, lexical = assistant.retrieve(g.question, g.history)
-        cands = score_sentences(lexical, vector, hits, assistant.index.sentence_vectors,
-                                assistant.compose_params)
+        cands = score_sentences(
+            lexical, vector, hits, assistant.index.sentence_vectors, assistant.compose_params
+        )
         relevance.append((g.expect == "abstain", max((c.cosine for c in cands), default=0.0)))
     for t in np.arange(0.80, 0.90, 0.01):
         predicted = [exp for exp, r in relevance if r < t]

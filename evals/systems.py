@@ -73,10 +73,19 @@ def ours_over_http(url: str) -> System:
         r.raise_for_status()
         a = r.json()
         # /api/search has no history: for follow-ups the ranking is the one the answer cited.
-        ranking = ([(c["doc_id"], c["text"]) for c in a["citations"]] if item.followup
-                   else [(p["doc_id"], f'{p["section"]}\n{p["text"]}') for p in search.json()["results"]])
-        return Outcome(item, ranking, a["answer"], a["abstained"],
-                       [(c["doc_id"], c["text"]) for c in a["citations"]], latency)
+        ranking = (
+            [(c["doc_id"], c["text"]) for c in a["citations"]]
+            if item.followup
+            else [(p["doc_id"], f"{p['section']}\n{p['text']}") for p in search.json()["results"]]
+        )
+        return Outcome(
+            item,
+            ranking,
+            a["answer"],
+            a["abstained"],
+            [(c["doc_id"], c["text"]) for c in a["citations"]],
+            latency,
+        )
 
     return run
 

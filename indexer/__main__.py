@@ -11,10 +11,14 @@ from indexer.offline import go_offline
 
 def main(argv: list[str] | None = None) -> int:
     go_offline()
-    parser = argparse.ArgumentParser(prog="python -m indexer", description="Indice di Chiedi al Piano")
+    parser = argparse.ArgumentParser(
+        prog="python -m indexer", description="Indice di Chiedi al Piano"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="costruisce o aggiorna l'indice")
-    build.add_argument("--force", action="store_true", help="ricostruisce anche se nulla è cambiato")
+    build.add_argument(
+        "--force", action="store_true", help="ricostruisce anche se nulla è cambiato"
+    )
     build.add_argument("--strict", action="store_true", help="esce con errore se un file è saltato")
     build.add_argument("--quiet", action="store_true", help="niente barre di avanzamento")
     sub.add_parser("status", help="documenti, passaggi, modello e data dell'indice")
@@ -31,12 +35,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Nessun indice in {settings.data_dir}: esegui `python -m indexer build`.")
             return 1
         print(f"Indice {manifest.build_id} del {manifest.created}")
-        print(f"Modello: {manifest.embedder_id}; Chroma: {manifest.chroma_mode} "
-              f"({manifest.chroma_collection})")
-        print(f"{len(manifest.documents)} documenti, {manifest.chunks} passaggi, "
-              f"{manifest.sentences} frasi")
+        print(
+            f"Modello: {manifest.embedder_id}; Chroma: {manifest.chroma_mode} "
+            f"({manifest.chroma_collection})"
+        )
+        print(
+            f"{len(manifest.documents)} documenti, {manifest.chunks} passaggi, "
+            f"{manifest.sentences} frasi"
+        )
         for d in manifest.documents:
-            print(f"  {d.meta.doc_id:32} {d.meta.source_type:14} {d.meta.date:10} {d.chunks:4} passaggi")
+            print(
+                f"  {d.meta.doc_id:32} {d.meta.source_type:14} {d.meta.date:10} {d.chunks:4} passaggi"
+            )
         return 0
 
     from indexer.build import build_index
@@ -44,8 +54,12 @@ def main(argv: list[str] | None = None) -> int:
     from indexer.loaders import UnreadableDocument
 
     try:
-        report = build_index(settings, PianoEmbedding.from_settings(settings),
-                             force=args.force, progress=not args.quiet)
+        report = build_index(
+            settings,
+            PianoEmbedding.from_settings(settings),
+            force=args.force,
+            progress=not args.quiet,
+        )
     except UnreadableDocument as exc:
         print(f"Errore: {exc}", file=sys.stderr)
         return 2

@@ -75,7 +75,9 @@ def load_corpus(settings: Settings) -> tuple[list[SourceDocument], list[tuple[st
             skipped.append((path.name, str(exc)))
             continue
         if doc.meta.doc_id in seen:
-            skipped.append((path.name, f"doc_id {doc.meta.doc_id!r} già usato da {seen[doc.meta.doc_id]}"))
+            skipped.append(
+                (path.name, f"doc_id {doc.meta.doc_id!r} già usato da {seen[doc.meta.doc_id]}")
+            )
             continue
         seen[doc.meta.doc_id] = path.name
         docs.append(doc)
@@ -84,8 +86,17 @@ def load_corpus(settings: Settings) -> tuple[list[SourceDocument], list[tuple[st
 
 def _fingerprint(settings: Settings, chunks: list[Chunk]) -> str:
     h = hashlib.sha256()
-    h.update(json.dumps([settings.embedder_id, settings.chroma_host, settings.chroma_port,
-                         settings.chroma_collection, CATALOGUE_VERSION]).encode())
+    h.update(
+        json.dumps(
+            [
+                settings.embedder_id,
+                settings.chroma_host,
+                settings.chroma_port,
+                settings.chroma_collection,
+                CATALOGUE_VERSION,
+            ]
+        ).encode()
+    )
     for c in chunks:
         h.update(json.dumps([c.chunk_id, c.metadata(), c.sentences], ensure_ascii=False).encode())
     return h.hexdigest()
@@ -97,8 +108,17 @@ def chunker_version(settings: Settings) -> str:
     h = hashlib.sha256()
     for module in (loaders, chunking, sentence_splitting):
         h.update(Path(module.__file__ or "").read_bytes())
-    h.update(json.dumps([settings.embedder_id, settings.chunk_max_tokens, settings.list_max_items,
-                         pysbd.__version__, markdown_it.__version__]).encode())
+    h.update(
+        json.dumps(
+            [
+                settings.embedder_id,
+                settings.chunk_max_tokens,
+                settings.list_max_items,
+                pysbd.__version__,
+                markdown_it.__version__,
+            ]
+        ).encode()
+    )
     return h.hexdigest()[:16]
 
 
@@ -121,13 +141,24 @@ def reusable_chunks(
                 row = json.loads(line)
                 doc = same.get(row["doc_id"])
                 if doc is not None:
-                    reused[doc.meta.doc_id].append(Chunk(
-                        row["chunk_id"], doc.meta, row["text"], row["section"],
-                        row["page"] or None, row["position"], row["sentences"]))
+                    reused[doc.meta.doc_id].append(
+                        Chunk(
+                            row["chunk_id"],
+                            doc.meta,
+                            row["text"],
+                            row["section"],
+                            row["page"] or None,
+                            row["position"],
+                            row["sentences"],
+                        )
+                    )
     except (OSError, ValueError, KeyError):
         return {}
-    return {doc_id: chunks for doc_id, chunks in reused.items()
-            if len(chunks) == before[(doc_id, same[doc_id].content_hash)]}
+    return {
+        doc_id: chunks
+        for doc_id, chunks in reused.items()
+        if len(chunks) == before[(doc_id, same[doc_id].content_hash)]
+    }
 
 
 def build_index(
@@ -154,9 +185,17 @@ def build_index(
         # Still sweep what an interrupted build left behind (a killed `build --force`).
         kept = (previous.build_id, previous.previous_build_id)
         prune_builds(settings, keep={b for b in kept if b})
-        return BuildReport(None, len(docs), len(chunks), len(sentences), 0,
-                           len(chunks) + len(sentences), time.perf_counter() - started,
-                           up_to_date=True, skipped=skipped)
+        return BuildReport(
+            None,
+            len(docs),
+            len(chunks),
+            len(sentences),
+            0,
+            len(chunks) + len(sentences),
+            time.perf_counter() - started,
+            up_to_date=True,
+            skipped=skipped,
+        )
 
     cache = EmbeddingCache(settings.embed_cache_path, embedder.embedder_id)
     try:
@@ -172,16 +211,36 @@ def build_index(
         cache.close()
 
     documents = [
-        DocumentInfo(meta=d.meta, file=d.path.name, content_hash=d.content_hash,
-                     chunks=len(chunks_by_doc[d.meta.doc_id]))
+        DocumentInfo(
+            meta=d.meta,
+            file=d.path.name,
+            content_hash=d.content_hash,
+            chunks=len(chunks_by_doc[d.meta.doc_id]),
+        )
         for d in docs
     ]
-    build_id = write_build(settings, embedder.embedder_id, fingerprint, documents, chunks,
-                           chunk_vectors, sentence_vectors, previous, progress, version)
-    return BuildReport(build_id, len(docs), len(chunks), len(sentences),
-                       new_chunks + new_sentences,
-                       len(chunks) + len(sentences) - new_chunks - new_sentences,
-                       time.perf_counter() - started, skipped=skipped)
+    build_id = write_build(
+        settings,
+        embedder.embedder_id,
+        fingerprint,
+        documents,
+        chunks,
+        chunk_vectors,
+        sentence_vectors,
+        previous,
+        progress,
+        version,
+    )
+    return BuildReport(
+        build_id,
+        len(docs),
+        len(chunks),
+        len(sentences),
+        new_chunks + new_sentences,
+        len(chunks) + len(sentences) - new_chunks - new_sentences,
+        time.perf_counter() - started,
+        skipped=skipped,
+    )
 
 
 def write_build(

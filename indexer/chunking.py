@@ -80,8 +80,14 @@ def _units(markdown: str) -> Iterable[_Unit]:
         elif tok.type == "list_item_open" and tok.level == 1 and tok.map:
             yield _Unit("\n".join(lines[tok.map[0] : tok.map[1]]).strip(), section, current_list)
         elif tok.level == 0 and tok.nesting in (0, 1) and tok.map and current_list is None:
-            if tok.type in ("paragraph_open", "blockquote_open", "fence", "code_block",
-                            "html_block", "table_open"):
+            if tok.type in (
+                "paragraph_open",
+                "blockquote_open",
+                "fence",
+                "code_block",
+                "html_block",
+                "table_open",
+            ):
                 text = "\n".join(lines[tok.map[0] : tok.map[1]]).strip()
                 if text:
                     yield _Unit(text, section, None)
@@ -128,8 +134,9 @@ def chunk_document(
         n = seen_ids.get(digest, 0)
         seen_ids[digest] = n + 1
         chunk_id = f"{doc.meta.doc_id}:{digest}" + (f"-{n}" if n else "")
-        chunks.append(Chunk(chunk_id, doc.meta, text, section, page, len(chunks),
-                            split_sentences(text)))
+        chunks.append(
+            Chunk(chunk_id, doc.meta, text, section, page, len(chunks), split_sentences(text))
+        )
 
     for page in doc.pages:
         pending: list[_Unit] = []
@@ -137,11 +144,15 @@ def chunk_document(
         for unit in _units(page.text):
             pieces = [unit]
             if count_tokens(unit.text) > (max_tokens if unit.list_id is None else HARD_MAX_TOKENS):
-                pieces = [_Unit(t, unit.section, unit.list_id)
-                          for t in _split_long(unit.text, max_tokens, count_tokens)]
+                pieces = [
+                    _Unit(t, unit.section, unit.list_id)
+                    for t in _split_long(unit.text, max_tokens, count_tokens)
+                ]
             for piece in pieces:
                 tokens = count_tokens(piece.text)
-                same_list_items = sum(1 for u in pending if u.list_id and u.list_id == piece.list_id)
+                same_list_items = sum(
+                    1 for u in pending if u.list_id and u.list_id == piece.list_id
+                )
                 fits = (
                     pending
                     and pending[0].section == piece.section

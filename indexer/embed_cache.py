@@ -50,7 +50,10 @@ class EmbeddingCache:
             with self._db:
                 self._db.executemany(
                     "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
-                    [(self._model, k, v.astype(np.float32).tobytes()) for k, v in zip(batch, vectors)],
+                    [
+                        (self._model, k, v.astype(np.float32).tobytes())
+                        for k, v in zip(batch, vectors)
+                    ],
                 )
             found.update(zip(batch, vectors))
             if on_progress:

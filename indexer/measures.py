@@ -25,11 +25,11 @@ CATALOGUE_VERSION = 3
 TARGETS: dict[str, str] = {
     "giovani": r"\bgiovan\w*|under 35|\b35 anni",
     "imprese_sociali": r"impres\w* social\w*|cooperativ\w*|organizzazioni dell.economia sociale|"
-                       r"attori dell.economia sociale",
+    r"attori dell.economia sociale",
     "terzo_settore": r"terzo settore|\bets\b|non profit|volontariat\w*|associazion\w*",
     "imprese_profit": r"privat\w* tradizional\w*|\bprofit\b|imprese private|\bprivato\b",
     "pubblica_amministrazione": r"pubblic\w*|amministrazion\w*|governance|co-programmazione|"
-                                r"procurement|politiche",
+    r"procurement|politiche",
     "finanza": r"credit\w*|bancari\w*|\bbanc\w*|finanz\w*",
     "formazione": r"formativ\w*|formazione|competenz\w*|universit\w*|scuol\w*|mentoring",
     "lavoro_inclusione": r"lavor\w*|inclusione|disabil\w*|welfare|professional\w*",
@@ -95,11 +95,18 @@ def extract_catalogue(chunks: list[Chunk], vector_of: dict[str, np.ndarray]) -> 
         area = chunk.section.split(" > ")[-1]
         for text in _items(chunk, nested=False):
             digest = hashlib.sha1(f"{area}\n{text}".encode()).hexdigest()[:10]
-            measures.append(Measure(
-                measure_id=f"{chunk.meta.doc_id}:{digest}", area=area, text=text,
-                action=text.split()[0].strip(",;:"), targets=targets_of(f"{area} {text}"),
-                responsible=_responsible(text), chunk_id=chunk.chunk_id, doc_id=chunk.meta.doc_id,
-            ))
+            measures.append(
+                Measure(
+                    measure_id=f"{chunk.meta.doc_id}:{digest}",
+                    area=area,
+                    text=text,
+                    action=text.split()[0].strip(",;:"),
+                    targets=targets_of(f"{area} {text}"),
+                    responsible=_responsible(text),
+                    chunk_id=chunk.chunk_id,
+                    doc_id=chunk.meta.doc_id,
+                )
+            )
     areas = list(dict.fromkeys(m.area for m in measures))
     if not measures:
         return Catalogue(areas=[], measures=[])
@@ -112,10 +119,15 @@ def extract_catalogue(chunks: list[Chunk], vector_of: dict[str, np.ndarray]) -> 
             if target is None:
                 continue
             measure, how = target
-            measure.integrations.append(Integration(
-                text=text, chunk_id=chunk.chunk_id, doc_id=chunk.meta.doc_id, area=measure.area,
-                linked_by=how,
-            ))
+            measure.integrations.append(
+                Integration(
+                    text=text,
+                    chunk_id=chunk.chunk_id,
+                    doc_id=chunk.meta.doc_id,
+                    area=measure.area,
+                    linked_by=how,
+                )
+            )
             measure.targets = list(dict.fromkeys(measure.targets + targets_of(text)))
     return Catalogue(areas=areas, measures=measures)
 

@@ -53,7 +53,9 @@ class Settings(BaseSettings):
         0.78, description="Abstain when the best sentence's cosine to the question is lower."
     )
     min_known_share: float = Field(
-        0.4, ge=0.0, le=1.0,
+        0.4,
+        ge=0.0,
+        le=1.0,
         description="Abstain when the corpus knows less than this share of the question's topic words.",
     )
     followup_weight: float = Field(
@@ -75,16 +77,20 @@ class Settings(BaseSettings):
         None, description="API key for the endpoint, if it wants one (local servers do not)."
     )
     llm_timeout_s: float = Field(
-        60.0, gt=0.0,
+        60.0,
+        gt=0.0,
         description="Seconds the LLM may stay silent before the extractive answer is used.",
     )
-    llm_max_tokens: int = Field(600, ge=32, le=4096, description="Most tokens an LLM answer may use.")
+    llm_max_tokens: int = Field(
+        600, ge=32, le=4096, description="Most tokens an LLM answer may use."
+    )
     llm_unsupported: Literal["remove", "flag"] = Field(
         "remove",
         description="LLM sentences no cited passage supports: removed, or shown flagged.",
     )
     llm_min_support: float = Field(
-        0.94, description="Support score a generated sentence needs from a passage it cites "
+        0.94,
+        description="Support score a generated sentence needs from a passage it cites "
         "(cosine + 0.3 × (lexical share − 0.5); calibrated, see README).",
     )
 
@@ -94,7 +100,8 @@ class Settings(BaseSettings):
 
     # --- protection (limits, admin, what is kept, logs) --------------------------------
     rate_limit_per_minute: int = Field(
-        60, ge=0,
+        60,
+        ge=0,
         description="Requests per minute per client IP on the answer, feedback and admin "
         "endpoints (0 = no limit). IPs stay in memory only.",
     )
@@ -110,7 +117,8 @@ class Settings(BaseSettings):
         "unset = no admin endpoints.",
     )
     feedback_retention_days: int = Field(
-        365, ge=0,
+        365,
+        ge=0,
         description="Feedback and logged questions older than this are deleted (0 = keep forever).",
     )
     log_questions: bool = Field(

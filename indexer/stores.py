@@ -143,15 +143,16 @@ def prune_builds(settings: Settings, keep: set[str]) -> None:
 def write_chunks(build_dir: Path, chunks: list[Chunk]) -> None:
     with open(build_dir / "chunks.jsonl", "w", encoding="utf-8") as f:
         for c in chunks:
-            row = {"chunk_id": c.chunk_id, "text": c.text, "sentences": c.sentences,
-                   **c.metadata()}
+            row = {"chunk_id": c.chunk_id, "text": c.text, "sentences": c.sentences, **c.metadata()}
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def write_bm25(build_dir: Path, chunks: list[Chunk], top_k: int) -> None:
     nodes = [TextNode(id_=c.chunk_id, text=lexical_text(c.embed_text)) for c in chunks]
     retriever = BM25Retriever.from_defaults(
-        nodes=nodes, stemmer=italian_stemmer(), language="it",
+        nodes=nodes,
+        stemmer=italian_stemmer(),
+        language="it",
         similarity_top_k=min(top_k, len(nodes)),
     )
     retriever.persist(str(build_dir / "bm25"))

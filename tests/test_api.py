@@ -16,19 +16,34 @@ def test_ask_returns_a_cited_answer(client):
     assert body["mode"] == "extractive" and body["abstained"] is False
     assert "30 interviste" in body["answer"]
     c = body["citations"][0]
-    assert set(c) >= {"n", "doc_id", "title", "source_type", "section", "page", "url", "text",
-                      "quote", "score"}
+    assert set(c) >= {
+        "n",
+        "doc_id",
+        "title",
+        "source_type",
+        "section",
+        "page",
+        "url",
+        "text",
+        "quote",
+        "score",
+    }
     assert c["quote"] and c["quote"] in c["text"]
     assert set(body["timings_ms"]) == {"retrieve", "compose", "total"}
 
 
 def test_ask_with_history_and_top_k(client):
-    r = client.post("/api/ask", json={
-        "question": "E chi è intervenuto per la Camera di commercio?",
-        "history": [{"role": "user", "content": "Quando è stato presentato il Piano?"},
-                    {"role": "assistant", "content": "Il 30 giugno 2025."}],
-        "top_k": 2,
-    })
+    r = client.post(
+        "/api/ask",
+        json={
+            "question": "E chi è intervenuto per la Camera di commercio?",
+            "history": [
+                {"role": "user", "content": "Quando è stato presentato il Piano?"},
+                {"role": "assistant", "content": "Il 30 giugno 2025."},
+            ],
+            "top_k": 2,
+        },
+    )
     assert r.status_code == 200
     body = r.json()
     assert "Bolatto" in body["answer"]
@@ -47,8 +62,12 @@ def test_search_ranks_passages_with_citation_fields(client):
 def test_documents_and_health(client):
     docs = client.get("/api/documents").json()
     assert {d["meta"]["doc_id"] for d in docs} == {
-        "legacoop-presentazione-piano", "cmto-pagina-piano", "resoconto-ascolto",
-        "piano-sintesi", "cronache-verso-il-piano"}
+        "legacoop-presentazione-piano",
+        "cmto-pagina-piano",
+        "resoconto-ascolto",
+        "piano-sintesi",
+        "cronache-verso-il-piano",
+    }
     assert all(d["chunks"] > 0 for d in docs)
     health = client.get("/api/health").json()
     assert health["status"] == "ok"
@@ -66,10 +85,21 @@ BAD_REQUESTS = [
     ("missing question", {}, 422, "Manca il campo"),
     ("wrong type", {"question": 42}, 422, "tipo non valido"),
     ("history not a list", {"question": "ciao", "history": "no"}, 422, "tipo non valido"),
-    ("history too long", {"question": "ciao", "history": [
-        {"role": "user", "content": "x"}] * (MAX_HISTORY_TURNS + 1)}, 422, "troppo lungo"),
-    ("bad role", {"question": "ciao", "history": [{"role": "system", "content": "x"}]}, 422,
-     "'user' oppure 'assistant'"),
+    (
+        "history too long",
+        {
+            "question": "ciao",
+            "history": [{"role": "user", "content": "x"}] * (MAX_HISTORY_TURNS + 1),
+        },
+        422,
+        "troppo lungo",
+    ),
+    (
+        "bad role",
+        {"question": "ciao", "history": [{"role": "system", "content": "x"}]},
+        422,
+        "'user' oppure 'assistant'",
+    ),
     ("NUL", {"question": "ciao\u0000mondo"}, 422, "caratteri di controllo"),
     ("control chars", {"question": "ciao\u001b[31m"}, 422, "caratteri di controllo"),
     ("top_k zero", {"question": "ciao", "top_k": 0}, 422, "fuori intervallo"),
@@ -85,8 +115,11 @@ def test_bad_input_gets_an_italian_4xx(client, name, body, status, message):
     assert message in r.json()["detail"]
 
 
-@pytest.mark.parametrize("raw", [b'{"question": "ciao"', b"not json", b'{"question": "ciao\xff"}'],
-                         ids=["truncated", "not json", "invalid utf-8"])
+@pytest.mark.parametrize(
+    "raw",
+    [b'{"question": "ciao"', b"not json", b'{"question": "ciao\xff"}'],
+    ids=["truncated", "not json", "invalid utf-8"],
+)
 def test_malformed_bodies_get_an_italian_400(client, raw):
     r = client.post("/api/ask", content=raw, headers={"content-type": "application/json"})
     assert r.status_code in (400, 422)

@@ -70,12 +70,15 @@ def test_objectives_become_a_bullet_list(assistant):
     assert any("accesso al credito" in b for b in bullets)
 
 
-@pytest.mark.parametrize("question", [
-    "Mi scrivi la ricetta della bagna cauda?",
-    "Chi ha vinto l'ultimo derby tra Juve e Toro?",
-    "Quanti milioni di euro mette il piano da qui al 2030?",
-    "Mi dai il numero di cellulare di Francesca Cavallo?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Mi scrivi la ricetta della bagna cauda?",
+        "Chi ha vinto l'ultimo derby tra Juve e Toro?",
+        "Quanti milioni di euro mette il piano da qui al 2030?",
+        "Mi dai il numero di cellulare di Francesca Cavallo?",
+    ],
+)
 def test_abstains_when_the_documents_are_silent(assistant, question):
     answer = assistant.ask(question)
     assert answer.abstained

@@ -3,8 +3,10 @@
 from assistant.conversation import resolve_followup
 from assistant.models import Turn
 
-HISTORY = [Turn(role="user", content="Quali misure ci sono per i giovani?"),
-           Turn(role="assistant", content="Favorire la nascita di nuove imprese sociali giovanili.")]
+HISTORY = [
+    Turn(role="user", content="Quali misure ci sono per i giovani?"),
+    Turn(role="assistant", content="Favorire la nascita di nuove imprese sociali giovanili."),
+]
 
 
 def test_no_history_means_no_fusion():
@@ -12,8 +14,12 @@ def test_no_history_means_no_fusion():
 
 
 def test_elliptic_followups_are_fused_with_the_last_user_question():
-    for q in ("E per l'accesso al credito?", "Quante proposte ha raccolto?", "E dopo?",
-              "Con quale atto?"):
+    for q in (
+        "E per l'accesso al credito?",
+        "Quante proposte ha raccolto?",
+        "E dopo?",
+        "Con quale atto?",
+    ):
         assert resolve_followup(q, HISTORY).previous == HISTORY[0].content, q
 
 

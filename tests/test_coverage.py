@@ -2,17 +2,24 @@
 
 from assistant.coverage import CoverageParams, assess, corpus_vocabulary, unknown_names
 
-VOCAB = corpus_vocabulary([
-    "Il Piano favorisce l'accesso al credito per gli attori dell'economia sociale.",
-    "Hanno partecipato all'evento 104 persone il 5 dicembre 2024 a Torino.",
-    "Confronto con le città di Bologna e Milano.",
-])
+VOCAB = corpus_vocabulary(
+    [
+        "Il Piano favorisce l'accesso al credito per gli attori dell'economia sociale.",
+        "Hanno partecipato all'evento 104 persone il 5 dicembre 2024 a Torino.",
+        "Confronto con le città di Bologna e Milano.",
+    ]
+)
 P = CoverageParams(min_similarity=0.78, min_known_share=0.4)
 
 
 def test_covered_question_passes():
-    c = assess("Quante persone hanno partecipato all'evento?", ["Hanno partecipato 104 persone."],
-               0.88, VOCAB, P)
+    c = assess(
+        "Quante persone hanno partecipato all'evento?",
+        ["Hanno partecipato 104 persone."],
+        0.88,
+        VOCAB,
+        P,
+    )
     assert c.covered and c.reason == "ok"
 
 

@@ -161,3 +161,13 @@ def test_index_built_with_sentence_transformers(make_settings, st_embedder, embe
     assert result["metadatas"][0][0]["doc_id"] == "nota-0"
     with pytest.raises(ModelMismatch):
         open_index(settings, embedder.embedder_id)
+
+
+def test_concurrent_calls_give_the_vectors_of_sequential_ones(embedder):
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = [f"Quante persone hanno partecipato all'evento numero {n}?" for n in range(24)]
+    sequential = np.vstack([embedder.embed_queries([q]) for q in questions])
+    with ThreadPoolExecutor(8) as pool:
+        concurrent = np.vstack(list(pool.map(lambda q: embedder.embed_queries([q]), questions)))
+    assert np.array_equal(sequential, concurrent)

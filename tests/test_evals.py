@@ -12,8 +12,17 @@ from evals.report import RESULTS_DIR, run_system
 from evals.systems import llamaindex_default, ours
 
 MARGIN = 0.02
-HIGHER_IS_BETTER = ["hit@1", "hit@5", "mrr", "ndcg@5", "followup_hit@5", "phrase_in_answer",
-                    "citation_precision", "abstain_precision", "abstain_recall"]
+HIGHER_IS_BETTER = [
+    "hit@1",
+    "hit@5",
+    "mrr",
+    "ndcg@5",
+    "followup_hit@5",
+    "phrase_in_answer",
+    "citation_precision",
+    "abstain_precision",
+    "abstain_recall",
+]
 OURS = "ours (ibrido + risposte estrattive)"
 BASELINE = "(a) LlamaIndex VectorStoreIndex predefinito"
 
@@ -41,8 +50,10 @@ def test_gold_set_is_what_the_issue_asks(gold, corpus_settings):
     assert sum(bool(g.history) for g in gold) >= 10
     assert {g.kind for g in gold} == {"giovane", "giornalista", "pa"}
     assert len({g.id for g in gold}) == len(gold)
-    corpus = {p.stem: normalise(p.read_text(encoding="utf-8"))
-              for p in corpus_settings.corpus_dir.glob("*.md")}
+    corpus = {
+        p.stem: normalise(p.read_text(encoding="utf-8"))
+        for p in corpus_settings.corpus_dir.glob("*.md")
+    }
     for g in gold:
         for s in g.support:  # every reference phrase exists in its document
             assert normalise(s.phrase) in corpus[s.doc_id], (g.id, s.phrase)

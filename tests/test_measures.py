@@ -10,10 +10,14 @@ from evals.measures import evaluate_measures
 from evals.report import RESULTS_DIR
 from indexer.measures import extract_catalogue, targets_of
 
-AREAS = ["Governance e partnership", "Social procurement", "Finanza a impatto sociale",
-         "Formazione continua, sviluppo di competenze, giovani",
-         "Connessioni fisiche, digitali e innovazione tecnologica",
-         "Inclusione sociale e lavorativa"]
+AREAS = [
+    "Governance e partnership",
+    "Social procurement",
+    "Finanza a impatto sociale",
+    "Formazione continua, sviluppo di competenze, giovani",
+    "Connessioni fisiche, digitali e innovazione tecnologica",
+    "Inclusione sociale e lavorativa",
+]
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +35,9 @@ def test_six_areas_and_their_objectives_come_from_the_plan(catalogue, assistant)
 
 
 def test_consultation_integrations_are_linked_to_the_area_they_changed(catalogue):
-    linked = {i.text[:40]: (m.area, i.linked_by) for m in catalogue.measures for i in m.integrations}
+    linked = {
+        i.text[:40]: (m.area, i.linked_by) for m in catalogue.measures for i in m.integrations
+    }
     area_of = {k: v[0] for k, v in linked.items()}
     assert area_of["l'estensione del perimetro dell'età giov"].startswith("Formazione")
     assert area_of["Sviluppare soluzioni scalabili e adattab"] == "Inclusione sociale e lavorativa"
@@ -50,7 +56,9 @@ def test_adding_a_plan_document_adds_its_measures(catalogue, make_settings, embe
         "---\ndoc_id: piano-completo\ntitle: Piano completo\nsource_type: piano\n---\n\n"
         "# Piano\n\n## Le priorità\n\n### Abitare sociale\n\n"
         "- Favorire l'edilizia residenziale sociale con le cooperative di abitanti\n"
-        "- Sostenere i giovani che cercano casa\n", encoding="utf-8")
+        "- Sostenere i giovani che cercano casa\n",
+        encoding="utf-8",
+    )
     build_index(settings, embedder, progress=False)
     added = load_catalogue(settings.builds_dir / current_build_id(settings))
     assert added.areas == ["Abitare sociale"]
@@ -75,8 +83,10 @@ def test_matching_holds_the_committed_floors(assistant):
 
 
 def test_free_text_alone_works(client):
-    r = client.post("/api/measures/match",
-                    json={"description": "Ho 26 anni e vorrei fondare una cooperativa sociale"})
+    r = client.post(
+        "/api/measures/match",
+        json={"description": "Ho 26 anni e vorrei fondare una cooperativa sociale"},
+    )
     assert r.status_code == 200
     ranked = r.json()
     assert ranked[0]["measure"]["text"] == "Favorire la nascita di nuove imprese sociali giovanili"

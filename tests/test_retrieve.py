@@ -43,14 +43,22 @@ def test_one_document_cannot_fill_every_slot(assistant):
 
 def test_acronyms_match_their_expansion_both_ways(assistant):
     everything = len(assistant.index.chunks)
-    only_acronym = [c for c in assistant.index.chunks.values()
-                    if "CmTO" in c.text and "Città metropolitana" not in c.text]
+    only_acronym = [
+        c
+        for c in assistant.index.chunks.values()
+        if "CmTO" in c.text and "Città metropolitana" not in c.text
+    ]
     assert only_acronym, "the corpus has a passage naming the Città metropolitana only as CmTO"
-    found = {cid for cid, _ in assistant.retriever.bm25("Città metropolitana di Torino", everything)}
+    found = {
+        cid for cid, _ in assistant.retriever.bm25("Città metropolitana di Torino", everything)
+    }
     assert only_acronym[0].chunk_id in found
     by_acronym = {cid for cid, _ in assistant.retriever.bm25("CCIAA", everything)}
-    assert any("Camera di commercio" in assistant.index.chunks[cid].text
-               and "CCIAA" not in assistant.index.chunks[cid].text for cid in by_acronym)
+    assert any(
+        "Camera di commercio" in assistant.index.chunks[cid].text
+        and "CCIAA" not in assistant.index.chunks[cid].text
+        for cid in by_acronym
+    )
 
 
 def test_accents_and_elisions_do_not_matter(assistant):

@@ -80,8 +80,16 @@ def build_blocks(
                         new, error = done, failure
                     elif text:
                         partial = {"role": "assistant", "content": as_chat_text(text)}
-                        yield ("", [*pending[:-1], partial], conversation, gr.skip(), gr.skip(),
-                               gr.skip(), "", gr.skip())
+                        yield (
+                            "",
+                            [*pending[:-1], partial],
+                            conversation,
+                            gr.skip(),
+                            gr.skip(),
+                            gr.skip(),
+                            "",
+                            gr.skip(),
+                        )
             else:
                 new, error = ask(question, conversation, assistant)
         except Exception:  # the page must stay usable; the log has the details

@@ -110,7 +110,11 @@ def ask_stream(
     for event in assistant.ask_stream(question, conversation.history()):
         if isinstance(event, Answer):
             answers = [*conversation.answers, event]
-            yield event.answer, replace(conversation, answers=answers, selected=len(answers) - 1), None
+            yield (
+                event.answer,
+                replace(conversation, answers=answers, selected=len(answers) - 1),
+                None,
+            )
         elif event.text:
             text += event.text
             yield text, None, None

@@ -18,10 +18,16 @@ def _source_line(c: Citation) -> str:
     """Compact source card: badge, title, section and link; the quote is shown above it."""
     where = section_path(c)
     link = safe_link(c.url)
-    link_html = (f' · <a href="{esc(link)}" target="_blank" rel="noopener noreferrer">'
-                 f"{texts.OPEN_SOURCE}</a>" if link else "")
-    return (f'<p class="fonte-meta">{source_badge(c.source_type)} {esc(c.title)}'
-            f"{' — ' + esc(where) if where else ''}{link_html}</p>")
+    link_html = (
+        f' · <a href="{esc(link)}" target="_blank" rel="noopener noreferrer">'
+        f"{texts.OPEN_SOURCE}</a>"
+        if link
+        else ""
+    )
+    return (
+        f'<p class="fonte-meta">{source_badge(c.source_type)} {esc(c.title)}'
+        f"{' — ' + esc(where) if where else ''}{link_html}</p>"
+    )
 
 
 def render_measures(matches: list[MeasureMatch], chunk_of: Callable[[str], Any]) -> str:
@@ -59,11 +65,17 @@ def build_measures_tab(get_assistant: Callable[[], Any]) -> None:
     gr.HTML(f"<p>{esc(texts.MEASURES_INTRO)}</p>")
     # Radio, not Dropdown: every profile visible at once, and it wraps on a phone screen.
     profile = gr.Radio(
-        choices=[(p.label, p.id) for p in PROFILES], value=None,
-        label=texts.MEASURES_PROFILE, elem_id="misure-profilo",
+        choices=[(p.label, p.id) for p in PROFILES],
+        value=None,
+        label=texts.MEASURES_PROFILE,
+        elem_id="misure-profilo",
     )
-    description = gr.Textbox(label=texts.MEASURES_DESCRIPTION, elem_id="misure-descrizione",
-                             placeholder=texts.MEASURES_PLACEHOLDER, max_length=2000)
+    description = gr.Textbox(
+        label=texts.MEASURES_DESCRIPTION,
+        elem_id="misure-descrizione",
+        placeholder=texts.MEASURES_PLACEHOLDER,
+        max_length=2000,
+    )
     find = gr.Button(texts.MEASURES_FIND, variant="primary", elem_id="misure-cerca")
     result = gr.HTML(elem_id="misure-risultato")
 
@@ -77,5 +89,6 @@ def build_measures_tab(get_assistant: Callable[[], Any]) -> None:
         return render_measures(matches, assistant.index.chunks.__getitem__)
 
     find.click(on_find, [profile, description], result, api_name="misure", api_visibility="private")
-    description.submit(on_find, [profile, description], result, api_name="misure_invio",
-                       api_visibility="private")
+    description.submit(
+        on_find, [profile, description], result, api_name="misure_invio", api_visibility="private"
+    )
