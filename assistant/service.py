@@ -17,7 +17,7 @@ from assistant.conversation import resolve_followup
 from assistant.coverage import CoverageParams, corpus_vocabulary
 from assistant.language import detect_language, is_instruction
 from assistant.llm import ChatLLM, LLMError
-from assistant.measures import ProfileMatcher
+from assistant.measures import ProfileMatcher, compose_measures_answer, is_measures_question
 from assistant.models import Answer, SearchResults, Turn
 from assistant.retrieve import Hit, HybridRetriever, RetrievalParams
 from assistant.streaming import AnswerEvent, TextDelta, line_deltas
@@ -176,6 +176,23 @@ class Assistant:
         generated sentences that survive verification as they arrive, and the extractive answer
         whenever the LLM fails or nothing it wrote is supported."""
         started = time.perf_counter()
+        if is_measures_question(question) and (
+            matches := self.measures.match(description=question)
+        ):
+            text, citations = compose_measures_answer(matches, self.index.chunks.__getitem__)
+            yield from line_deltas(text)
+            yield Answer(
+                question=question,
+                answer=text,
+                abstained=False,
+                citations=citations,
+                timings_ms={
+                    "retrieve": 0.0,
+                    "compose": _ms_since(started),
+                    "total": _ms_since(started),
+                },
+            )
+            return
         history = (history or [])[-self.max_history_turns :]
         timings: dict[str, float] = {}
         standalone = None

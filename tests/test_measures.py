@@ -112,6 +112,7 @@ def test_match_needs_a_known_profile_or_a_description(client, body):
 def test_chat_answers_with_the_matching_measures_as_a_cited_list(assistant):
     answer = assistant.ask("Quali misure per una cooperativa che cerca credito?")
     assert not answer.abstained
+    assert answer.answer.startswith("Secondo il Piano, queste sono le misure che ti riguardano")
     bullets = [line for line in answer.answer.splitlines() if line.startswith("- ")]
     assert any("accesso al credito" in b for b in bullets)
     for line in bullets:
