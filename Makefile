@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
+PACKAGES := core indexer assistant feedback api ui server evals
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export ORT_DISABLE_TELEMETRY := 1
@@ -62,9 +63,9 @@ report: install ## gap report: abstained questions and 👎 answers by topic, in
 	$(PY) -m assistant report
 
 lint: install ## ruff (lint + format check) and mypy
-	$(VENV)/bin/ruff check indexer assistant ui evals tests
-	$(VENV)/bin/ruff format --check indexer assistant ui evals tests
-	$(VENV)/bin/mypy indexer assistant
+	$(VENV)/bin/ruff check $(PACKAGES) tests
+	$(VENV)/bin/ruff format --check $(PACKAGES) tests
+	$(VENV)/bin/mypy $(PACKAGES)
 
 clean: ## remove the venv and the data directory
 	rm -rf $(VENV) data

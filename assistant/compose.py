@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from assistant import texts
-from assistant.coverage import CoverageParams, assess
-from assistant.models import Citation
+from assistant import templates
+from assistant.citations import citation
+from assistant.coverage import assess
+from assistant.question import Question
 from assistant.retrieve import Hit
-from indexer.italian import content_stems
+from core.italian import content_stems
+from core.limits import LIST_ITEM_START
+from core.models import Citation
+from core.sections import AnswerSettings, CoverageSettings
 from indexer.stores import StoredChunk
 
 LIST_QUESTION = re.compile(
@@ -19,16 +23,6 @@ LIST_QUESTION = re.compile(
     r"which|list|what are)\b",
     re.IGNORECASE,
 )
-_LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+", re.MULTILINE)
-
-
-@dataclass
-class ComposeParams:
-    sentences: int = 3
-    coverage: CoverageParams = field(default_factory=CoverageParams)
-    lexical_weight: float = 0.3
-    margin: float = 0.05  # sentences scoring within this of the best one join the answer
-    max_bullets: int = 8
 
 
 @dataclass
@@ -46,37 +40,17 @@ class Composed:
     answer: str
     citations: list[Citation]
     abstained: bool
-    relevance: float
-
-
-def citation(n: int, chunk: StoredChunk, score: float, quote: str = "") -> Citation:
-    m = chunk.meta
-    return Citation(
-        n=n,
-        chunk_id=chunk.chunk_id,
-        doc_id=m["doc_id"],
-        title=m["title"],
-        source_type=m["source_type"],
-        publisher=m.get("publisher", ""),
-        date=m.get("date", ""),
-        section=m.get("section", ""),
-        page=m.get("page") or None,
-        url=m.get("url") or None,
-        text=chunk.text,
-        quote=quote,
-        score=round(score, 5),
-    )
 
 
 def score_sentences(
-    question: str,
+    question: Question,
     query_vector: np.ndarray,
     hits: list[Hit],
     sentence_vectors: np.ndarray,
-    params: ComposeParams,
+    params: AnswerSettings,
 ) -> list[Candidate]:
     """Every sentence of the retrieved passages, scored by embedding similarity + lexical overlap."""
-    q_stems = content_stems(question)
+    q_stems = question.stems
     out: list[Candidate] = []
     for rank, hit in enumerate(hits):
         start = hit.chunk.sentence_start
@@ -90,7 +64,7 @@ def score_sentences(
     return out
 
 
-def _pick(candidates: list[Candidate], params: ComposeParams) -> list[Candidate]:
+def _pick(candidates: list[Candidate], params: AnswerSettings) -> list[Candidate]:
     best = candidates[0]
     picked = [best]
     for c in candidates[1:]:
@@ -110,7 +84,7 @@ def _pick(candidates: list[Candidate], params: ComposeParams) -> list[Candidate]
 def _list_items(chunk: StoredChunk) -> list[str]:
     """The chunk's sentences when the passage is a list (an area's objectives, the phases...)."""
     lines = [ln for ln in chunk.text.splitlines() if ln.strip() and not ln.startswith("  ")]
-    if len(lines) < 2 or sum(bool(_LIST_LINE.match(ln)) for ln in lines) < len(lines) - 1:
+    if len(lines) < 2 or sum(bool(LIST_ITEM_START.match(ln)) for ln in lines) < len(lines) - 1:
         return []
     return chunk.sentences
 
@@ -130,30 +104,24 @@ def _best_list(hits: list[Hit], candidates: list[Candidate], margin: float) -> C
 
 
 def compose_extractive(
-    question: str,
+    question: Question,
     query_vector: np.ndarray,
     hits: list[Hit],
     sentence_vectors: np.ndarray,
-    params: ComposeParams,
+    params: AnswerSettings,
+    coverage_params: CoverageSettings,
     vocabulary: set[str],
-    italian: bool = True,
-    asked: str | None = None,
 ) -> Composed:
-    """`question` is what retrieval used (a follow-up fused with the previous turn); `asked` is
-    the user's own question, which decides the lead-in and whether a list is wanted."""
-    asked = asked or question
+    """Retrieval's text (`question.lexical`) scores the sentences; the user's own words
+    (`question.asked`) decide the lead-in and whether a list is wanted."""
+    asked = question.asked
     candidates = score_sentences(question, query_vector, hits, sentence_vectors, params)
     relevance = max((c.cosine for c in candidates), default=0.0)
     coverage = assess(
-        question,
-        [c.sentence for c in candidates[:3]],
-        relevance,
-        vocabulary,
-        params.coverage,
-        italian,
+        question, [c.sentence for c in candidates[:3]], relevance, vocabulary, coverage_params
     )
     if not candidates or not coverage.covered:
-        return abstention(hits, texts.ABSTAIN, relevance)
+        return abstention(hits, templates.ABSTAIN)
 
     numbers: dict[str, int] = {}
     quotes: dict[str, list[str]] = {}
@@ -167,11 +135,11 @@ def compose_extractive(
     listed = _best_list(hits, candidates, params.margin) if LIST_QUESTION.search(asked) else None
     if listed is not None:
         items = _list_items(listed.hit.chunk)
-        lines = [texts.bullet(s, marker(listed.hit, s)) for s in items[: params.max_bullets]]
+        lines = [templates.bullet(s, marker(listed.hit, s)) for s in items[: params.max_bullets]]
         picked_hits = [listed.hit]
     else:
         picked = _pick(candidates, params)
-        lines = [texts.quoted(c.sentence, marker(c.hit, c.sentence)) for c in picked]
+        lines = [templates.quoted(c.sentence, marker(c.hit, c.sentence)) for c in picked]
         picked_hits = [c.hit for c in picked]
 
     by_id = {h.chunk.chunk_id: h for h in picked_hits}
@@ -179,15 +147,17 @@ def compose_extractive(
         citation(n, by_id[cid].chunk, by_id[cid].score, " ".join(quotes[cid]))
         for cid, n in numbers.items()
     ]
-    head = texts.lead_in([c.source_type for c in citations], texts.question_focus(asked))
-    return Composed(head + "\n\n" + "\n".join(lines), citations, False, relevance)
+    head = templates.lead_in([c.source_type for c in citations], templates.question_focus(asked))
+    return Composed(head + "\n\n" + "\n".join(lines), citations, False)
 
 
-def abstention(hits: list[Hit], message: str, relevance: float) -> Composed:
+def abstention(hits: list[Hit], message: str) -> Composed:
     """Say plainly that the documents don't cover it, and show the closest passages."""
     closest = [citation(n, h.chunk, h.score) for n, h in enumerate(hits[:3], start=1)]
-    lines = [texts.suggestion(c.title, c.section, c.n) for c in closest]
+    lines = [templates.suggestion(c.title, c.section, c.n) for c in closest]
     answer = (
-        message if not lines else "\n\n".join([message, texts.MAYBE_INTERESTING, "\n".join(lines)])
+        message
+        if not lines
+        else "\n\n".join([message, templates.MAYBE_INTERESTING, "\n".join(lines)])
     )
-    return Composed(answer, closest, True, relevance)
+    return Composed(answer, closest, True)

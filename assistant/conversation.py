@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.models import Turn
-from indexer.italian import content_stems
+from core.italian import content_stems
+from core.models import Turn
 
 # A follow-up is recognised by how little topic it carries of its own ("E per i giovani?", "Con
 # quale atto?"). Measured on the gold set (evals): also fusing questions that open with a

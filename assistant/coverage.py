@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from indexer.italian import content_stems, expand_acronyms, fold
+from assistant.question import Question
+from core.italian import content_stems, expand_acronyms
+from core.sections import CoverageSettings
 
 # Question words that carry no topic: their absence from the corpus says nothing.
 _GENERIC = content_stems(
@@ -45,12 +47,6 @@ _ASKS_CONTACT = re.compile(
 
 
 @dataclass
-class CoverageParams:
-    min_similarity: float = 0.78  # best sentence's cosine to the question
-    min_known_share: float = 0.4  # share of the question's topic words the corpus knows
-
-
-@dataclass
 class Coverage:
     covered: bool
     reason: str  # which check decided: "ok", "similarity", "vocabulary", "money", "contact"
@@ -58,8 +54,8 @@ class Coverage:
     known_share: float
 
 
-def topic_stems(question: str) -> set[str]:
-    return content_stems(expand_acronyms(question)) - _GENERIC
+def topic_stems(question: Question) -> set[str]:
+    return set(question.stems_with_acronyms - _GENERIC)
 
 
 def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
@@ -72,21 +68,22 @@ def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
 
 
 def assess(
-    question: str,
+    question: Question,
     evidence: list[str],
     similarity: float,
     vocabulary: set[str],
-    params: CoverageParams,
-    italian: bool = True,
+    params: CoverageSettings,
 ) -> Coverage:
-    """`question` as resolved for retrieval; `evidence` the sentences that would answer, best first.
+    """`question.lexical` is what the checks read; `evidence` the sentences that would answer,
+    best first.
 
     The vocabulary checks apply to Italian questions only: an English question's words are
     naturally absent from an Italian corpus.
     """
+    italian = question.italian
     topics = topic_stems(question)
     known = len(topics & vocabulary) / len(topics) if topics else 1.0
-    folded = fold(question)
+    folded = question.folded
     reason = "ok"
     if not re.search(r"[a-z0-9]", folded):
         reason = "empty"  # emoji or punctuation only: nothing to look up
@@ -96,7 +93,7 @@ def assess(
         reason = "similarity"
     elif italian and known < params.min_known_share:
         reason = "vocabulary"
-    elif italian and unknown_names(question, vocabulary):
+    elif italian and unknown_names(question.lexical, vocabulary):
         reason = "name"
     elif _ASKS_MONEY.search(folded) and not any(_HAS_MONEY.search(s) for s in evidence):
         reason = "money"

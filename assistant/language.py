@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.italian import words
+from core.italian import words
 
 _STOPWORDS = {
     "it": {

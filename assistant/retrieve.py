@@ -8,7 +8,9 @@ from dataclasses import dataclass
 import bm25s
 import numpy as np
 
-from indexer.italian import fold, lexical_text
+from assistant.question import Question
+from core.italian import lexical_text
+from core.sections import RetrievalSettings
 from indexer.stores import OpenIndex, StoredChunk
 
 # A question that names its source ("secondo il resoconto…", "nella pagina della CmTo…") gets
@@ -22,32 +24,19 @@ SOURCE_MENTIONS = {
 }
 
 
-def mentioned_sources(question: str) -> set[str]:
-    folded = fold(question)
+def mentioned_sources(folded: str) -> set[str]:
+    """The kinds of source a (folded) question names."""
     return {kind for kind, pattern in SOURCE_MENTIONS.items() if pattern.search(folded)}
-
-
-@dataclass
-class RetrievalParams:
-    candidates: int = 20
-    rrf_k: int = 60
-    dense_weight: float = 1.0
-    bm25_weight: float = 1.0
-    max_per_doc: int = 3
-    source_boost: float = (
-        0.5  # fused score × (1 + boost) for passages of a source the question names
-    )
 
 
 @dataclass
 class Hit:
     chunk: StoredChunk
     score: float  # fused score (or the single retriever's score)
-    dense: float  # cosine similarity of the passage to the query (0 if unknown)
 
 
 class HybridRetriever:
-    def __init__(self, index: OpenIndex, params: RetrievalParams) -> None:
+    def __init__(self, index: OpenIndex, params: RetrievalSettings) -> None:
         self._index = index
         self.params = params
 
@@ -62,7 +51,9 @@ class HybridRetriever:
         res = self._index.collection.query(
             query_embeddings=[query_vector.tolist()], n_results=n, include=["distances"]
         )
-        return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0])]
+        distances = res["distances"]
+        assert distances is not None, "asked for in include="
+        return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], distances[0])]
 
     def bm25(self, query: str, n: int) -> list[tuple[str, float]]:
         """(chunk_id, bm25 score) best first; empty when no query term is in the index."""
@@ -89,32 +80,30 @@ class HybridRetriever:
         ]
 
     def search(
-        self, query: str, query_vector: np.ndarray, top_k: int, mode: str = "hybrid"
+        self, question: Question, query_vector: np.ndarray, top_k: int, mode: str = "hybrid"
     ) -> list[Hit]:
+        """The passages for `question.lexical`, best first: fused, boosted, capped per document."""
         p = self.params
         dense = self.dense(query_vector, p.candidates) if mode in ("hybrid", "dense") else []
-        lexical = self.bm25(query, p.candidates) if mode in ("hybrid", "bm25") else []
-        cosine = dict(dense)
+        lexical = self.bm25(question.lexical, p.candidates) if mode in ("hybrid", "bm25") else []
         fused: dict[str, float] = {}
         for weight, ranking in ((p.dense_weight, dense), (p.bm25_weight, lexical)):
             for rank, (cid, _) in enumerate(ranking, start=1):
                 fused[cid] = fused.get(cid, 0.0) + weight / (p.rrf_k + rank)
-        named = mentioned_sources(query)
+        named = mentioned_sources(question.folded)
         if named:
             for cid in fused:
-                if self._index.chunks[cid].meta["source_type"] in named:
+                if self._index.chunks[cid].meta.source_type in named:
                     fused[cid] *= 1 + p.source_boost
         ranked = sorted(fused.items(), key=lambda kv: kv[1], reverse=True)
         kept: list[str] = []
         per_doc: dict[str, int] = {}
         for cid, _ in ranked:
-            doc = self._index.chunks[cid].meta["doc_id"]
+            doc = self._index.chunks[cid].meta.doc_id
             if per_doc.get(doc, 0) < p.max_per_doc:
                 per_doc[doc] = per_doc.get(doc, 0) + 1
                 kept.append(cid)
         # The cap only diversifies: when other documents run out, capped passages fill the slots.
         kept += [cid for cid, _ in ranked if cid not in kept]
         scores = dict(ranked)
-        return [
-            Hit(self._index.chunks[cid], scores[cid], cosine.get(cid, 0.0)) for cid in kept[:top_k]
-        ]
+        return [Hit(self._index.chunks[cid], scores[cid]) for cid in kept[:top_k]]

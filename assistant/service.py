@@ -1,55 +1,50 @@
-"""The Assistant: the one wiring point, built once from settings; API, UI, CLI and evals call it."""
+"""The Assistant: the answering pipeline over one opened index — question → passages → cited answer.
+
+It is built by `server.startup` (the one wiring point) and called by the API, the UI, the CLI
+and the evals; it knows nothing of HTTP.
+"""
 
 from __future__ import annotations
 
-import logging
-import time
-from collections import OrderedDict
-from collections.abc import Generator, Iterator
-from threading import Lock
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 
-from assistant import texts
-from assistant.compose import Composed, ComposeParams, abstention, citation, compose_extractive
-from assistant.condense import condense_question
-from assistant.conversation import resolve_followup
-from assistant.coverage import CoverageParams, corpus_vocabulary
-from assistant.language import detect_language, is_instruction
-from assistant.llm import ChatLLM, LLMError
-from assistant.measures import ProfileMatcher, compose_measures_answer, is_measures_question
-from assistant.models import Answer, SearchResults, Turn
-from assistant.retrieve import Hit, HybridRetriever, RetrievalParams
-from assistant.streaming import AnswerEvent, TextDelta, line_deltas
-from assistant.verify import StreamVerifier, SupportChecker, SupportParams
+from assistant import templates
+from assistant.citations import citation
+from assistant.compose import Composed, abstention, compose_extractive
+from assistant.coverage import corpus_vocabulary
+from assistant.generation.condense import condense_question
+from assistant.generation.llm import ChatLLM
+from assistant.generation.verify import SupportChecker
+from assistant.generation.writer import AnswerWriter
+from assistant.profiles import ProfileMatcher, compose_measures_answer, is_measures_question
+from assistant.query_vectors import QueryEmbeddings
+from assistant.question import Question
+from assistant.retrieve import Hit, HybridRetriever
+from assistant.streaming import AnswerEvent, line_deltas
+from assistant.timings import Stopwatch
+from core.models import Answer, SearchResults, Turn
+from core.sections import (
+    AnswerSettings,
+    ConversationSettings,
+    CoverageSettings,
+    LLMSettings,
+    RetrievalSettings,
+)
+from indexer.catalogue import Catalogue
 from indexer.embedding import PianoEmbedding
-from indexer.measures import Catalogue, load_catalogue
-from indexer.settings import Settings
-from indexer.stores import IndexManifest, OpenIndex, open_index
-
-log = logging.getLogger(__name__)
+from indexer.stores import IndexManifest, OpenIndex
 
 
-class QueryEmbeddings:
-    """Query vectors with a small LRU cache: repeated questions cost no model call."""
+@dataclass
+class Retrieved:
+    """A question's passages, with the analysed question and the vector that found them."""
 
-    def __init__(self, embedder: PianoEmbedding, size: int = 2048) -> None:
-        self._embedder = embedder
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._size = size
-        self._lock = Lock()
-
-    def __call__(self, text: str) -> np.ndarray:
-        with self._lock:
-            if text in self._cache:
-                self._cache.move_to_end(text)
-                return self._cache[text]
-        vector = self._embedder.embed_queries([text])[0]
-        with self._lock:
-            self._cache[text] = vector
-            if len(self._cache) > self._size:
-                self._cache.popitem(last=False)
-        return vector
+    question: Question
+    hits: list[Hit]
+    vector: np.ndarray
 
 
 class Assistant:
@@ -57,77 +52,68 @@ class Assistant:
         self,
         index: OpenIndex,
         embedder: PianoEmbedding,
-        retrieval: RetrievalParams,
-        compose: ComposeParams,
-        top_k: int = 5,
-        followup_weight: float = 0.5,
-        max_history_turns: int = 20,
-        catalogue: Catalogue | None = None,
+        *,
+        retrieval: RetrievalSettings,
+        conversation: ConversationSettings,
+        coverage: CoverageSettings,
+        answers: AnswerSettings,
+        catalogue: Catalogue,
         llm: ChatLLM | None = None,
-        support: SupportParams | None = None,
+        llm_settings: LLMSettings | None = None,
     ) -> None:
         self.index = index
         self.embedder = embedder
         self.retriever = HybridRetriever(index, retrieval)
-        self.compose_params = compose
-        self.top_k = top_k
-        self.followup_weight = followup_weight
-        self.max_history_turns = max_history_turns
+        self.conversation = conversation
+        self.coverage = coverage
+        self.answers = answers
         self.embed_query = QueryEmbeddings(embedder)
         sentence_vectors = {
             sentence: index.sentence_vectors[chunk.sentence_start + i]
             for chunk in index.chunks.values()
             for i, sentence in enumerate(chunk.sentences)
         }
-        self.measures = ProfileMatcher(
-            catalogue or Catalogue(areas=[], measures=[]), sentence_vectors.get, self.embed_query
-        )
+        self.profiles = ProfileMatcher(catalogue, sentence_vectors.get, self.embed_query)
         self.vocabulary = corpus_vocabulary(
-            [f"{c.meta['title']} {c.meta['section']} {c.text}" for c in index.chunks.values()]
+            [f"{c.meta.title} {c.meta.section} {c.text}" for c in index.chunks.values()]
         )
         self.llm = llm  # None: extractive answers only, and no network at all
-        self.checker = SupportChecker(embedder, index.sentence_vectors, support or SupportParams())
-
-    @classmethod
-    def from_settings(cls, settings: Settings, embedder: PianoEmbedding | None = None) -> Assistant:
-        embedder = embedder or PianoEmbedding.from_settings(settings)
-        index = open_index(settings, embedder.embedder_id)
-        return cls(
-            index,
-            embedder,
-            RetrievalParams(
-                settings.candidates,
-                settings.rrf_k,
-                settings.dense_weight,
-                settings.bm25_weight,
-                settings.max_per_doc,
-                settings.source_boost,
-            ),
-            ComposeParams(
-                settings.answer_sentences,
-                CoverageParams(settings.min_similarity, settings.min_known_share),
-            ),
-            settings.top_k,
-            settings.followup_weight,
-            settings.max_history_turns,
-            load_catalogue(settings.builds_dir / index.manifest.build_id),
-            llm=ChatLLM.from_settings(settings),
-            support=SupportParams(
-                threshold=settings.llm_min_support, unsupported=settings.llm_unsupported
-            ),
+        self.checker = SupportChecker(
+            embedder, index.sentence_vectors, llm_settings or LLMSettings()
         )
+        self.writer = AnswerWriter(llm, self.checker) if llm is not None else None
 
     @property
     def manifest(self) -> IndexManifest:
         return self.index.manifest
 
     # --- retrieval -----------------------------------------------------------------------
-    def query_vector(self, question: str, previous: str | None) -> np.ndarray:
-        vector = self.embed_query(question)
-        if previous:
-            vector = vector + self.followup_weight * self.embed_query(previous)
+    def analyse(
+        self, question: str, history: list[Turn] | None = None, standalone: str | None = None
+    ) -> Question:
+        """The question in its conversation (the recent turns only)."""
+        recent = (history or [])[-self.conversation.max_history_turns :]
+        return Question.in_conversation(question, recent, standalone)
+
+    def query_vector(self, question: Question) -> np.ndarray:
+        if question.standalone:
+            return self.embed_query(question.standalone)
+        vector = self.embed_query(question.asked)
+        if question.previous:
+            vector = vector + self.conversation.followup_weight * self.embed_query(
+                question.previous
+            )
             vector = vector / np.linalg.norm(vector)
         return vector
+
+    def retrieve_for(
+        self, question: Question, top_k: int | None = None, mode: str = "hybrid"
+    ) -> Retrieved:
+        vector = self.query_vector(question)
+        if mode == "hybrid" and not question.italian:
+            mode = "dense"  # Italian BM25 only adds noise to a question in another language
+        hits = self.retriever.search(question, vector, top_k or self.retriever.params.top_k, mode)
+        return Retrieved(question, hits, vector)
 
     def retrieve(
         self,
@@ -135,27 +121,15 @@ class Assistant:
         history: list[Turn] | None = None,
         top_k: int | None = None,
         mode: str = "hybrid",
-        standalone: str | None = None,
-    ) -> tuple[list[Hit], np.ndarray, str]:
-        """Passages for a question (follow-ups resolved); also the query vector and lexical query.
-        `standalone` is the question rewritten by the LLM to stand alone: it then replaces the
-        rule-based fusion with the previous turn."""
-        if standalone:
-            vector, lexical = self.embed_query(standalone), standalone
-        else:
-            resolved = resolve_followup(question, (history or [])[-self.max_history_turns :])
-            vector = self.query_vector(question, resolved.previous)
-            lexical = f"{resolved.previous} {question}" if resolved.previous else question
-        if mode == "hybrid" and detect_language(question) != "it":
-            mode = "dense"  # Italian BM25 only adds noise to a question in another language
-        hits = self.retriever.search(lexical, vector, top_k or self.top_k, mode)
-        return hits, vector, lexical
+    ) -> Retrieved:
+        """Passages for a question, follow-ups resolved against `history`."""
+        return self.retrieve_for(self.analyse(question, history), top_k, mode)
 
     def search(self, query: str, top_k: int | None = None) -> SearchResults:
-        started = time.perf_counter()
-        hits, _, _ = self.retrieve(query, top_k=top_k)
-        results = [citation(n, h.chunk, h.score) for n, h in enumerate(hits, start=1)]
-        return SearchResults(query=query, results=results, timings_ms={"total": _ms_since(started)})
+        clock = Stopwatch()
+        found = self.retrieve(query, top_k=top_k)
+        results = [citation(n, h.chunk, h.score) for n, h in enumerate(found.hits, start=1)]
+        return SearchResults(query=query, results=results, timings_ms=clock.timings())
 
     # --- answers ---------------------------------------------------------------------------
     def ask(
@@ -175,142 +149,67 @@ class Assistant:
         documents do not cover the question, the extractive answer line by line; with one, the
         generated sentences that survive verification as they arrive, and the extractive answer
         whenever the LLM fails or nothing it wrote is supported."""
-        started = time.perf_counter()
-        if is_measures_question(question) and (
-            matches := self.measures.match(description=question)
-        ):
-            text, citations = compose_measures_answer(matches, self.index.chunks.__getitem__)
-            yield from line_deltas(text)
-            yield Answer(
-                question=question,
-                answer=text,
-                abstained=False,
-                citations=citations,
-                timings_ms={
-                    "retrieve": 0.0,
-                    "compose": _ms_since(started),
-                    "total": _ms_since(started),
-                },
-            )
+        clock = Stopwatch()
+        measures = self._measures_answer(question)
+        if measures is not None:
+            clock.laps = {"retrieve": 0.0}
+            clock.lap("compose")
+            yield from self._finish(measures, clock)
             return
-        history = (history or [])[-self.max_history_turns :]
-        timings: dict[str, float] = {}
         standalone = None
         if self.llm is not None and history:
-            standalone = condense_question(self.llm, question, history)
-            timings["condense"] = _ms_since(started)
-        retrieving = time.perf_counter()
-        hits, vector, lexical = self.retrieve(question, history, top_k, standalone=standalone)
-        retrieved = time.perf_counter()
-        language = detect_language(question)
-        composed: Composed
-        if is_instruction(question):
-            composed = abstention(hits, texts.ABSTAIN_INSTRUCTION, 0.0)
-        else:
-            composed = compose_extractive(
-                lexical,
-                vector,
-                hits,
-                self.index.sentence_vectors,
-                self.compose_params,
-                self.vocabulary,
-                language == "it",
-                asked=question,
-            )
-        note = texts.LANGUAGE_NOTES.get(language) if language != "it" else None
-        timings = {
-            "retrieve": round((retrieved - retrieving) * 1000, 2),
-            "compose": _ms_since(retrieved),
-            **timings,
-        }
+            recent = history[-self.conversation.max_history_turns :]
+            standalone = condense_question(self.llm, question, recent)
+            clock.lap("condense")
+        found = self.retrieve_for(self.analyse(question, history, standalone), top_k)
+        clock.lap("retrieve")
+        composed = self._compose(found)
+        clock.lap("compose")
+        note = templates.LANGUAGE_NOTES.get(found.question.language)
         extractive = Answer(
             question=question,
             answer=f"{note}\n\n{composed.answer}" if note else composed.answer,
             abstained=composed.abstained,
-            mode="extractive",
             citations=composed.citations,
             note=note,
-            timings_ms=timings,
         )
-        if self.llm is not None and not composed.abstained:
+        if self.writer is not None and not composed.abstained:
             # The extractive check decides whether the documents cover the question at all:
             # its calibrated abstention stands, and the LLM is asked only about covered ones.
-            generated = yield from self._generate(question, standalone, hits, note, extractive)
+            generated = yield from self.writer.write(found.question, found.hits, note)
+            clock.lap("generate")
             if generated is not None:
-                generated.timings_ms["total"] = _ms_since(started)
+                generated.timings_ms = clock.timings()
                 yield generated
                 return
-            yield from line_deltas(extractive.answer)
-        else:
-            yield from line_deltas(extractive.answer)
-        extractive.timings_ms["total"] = _ms_since(started)
-        yield extractive
+        yield from self._finish(extractive, clock)
 
-    def _generate(
-        self,
-        question: str,
-        standalone: str | None,
-        hits: list[Hit],
-        note: str | None,
-        extractive: Answer,
-    ) -> Generator[AnswerEvent, None, Answer | None]:
-        """Streams the LLM's verified sentences; returns the `llm` Answer, or None when the
-        extractive one must be given instead (nothing yielded then)."""
-        assert self.llm is not None
-        started = time.perf_counter()
-        passages = [
-            texts.llm_passage(
-                n, h.chunk.meta["title"], h.chunk.meta.get("section", ""), h.chunk.text
-            )
-            for n, h in enumerate(hits, start=1)
-        ]
-        request = texts.llm_answer_request(passages, question, standalone)
-        verifier = StreamVerifier(self.checker, hits)
-        head = f"{note}\n\n" if note else ""
-        failure = None
-        try:
-            for delta in self.llm.stream(texts.LLM_ANSWER_SYSTEM, request):
-                for piece in verifier.feed(delta):
-                    yield TextDelta(head + piece)
-                    head = ""
-            for piece in verifier.finish():
-                yield TextDelta(head + piece)
-                head = ""
-        except LLMError as exc:
-            failure = exc
-        timings = {**extractive.timings_ms, "generate": _ms_since(started)}
-        dropped = len(verifier.verdicts) - verifier.supported
-        if not verifier.supported:
-            # The question itself stays out of the log (PIANO_LOG_QUESTIONS decides about it).
-            log.warning(
-                "LLM answer not used (%s): extractive answer given instead",
-                failure or f"no supported sentence of {len(verifier.verdicts)}",
-            )
-            extractive.timings_ms = timings
+    def _measures_answer(self, question: str) -> Answer | None:
+        """A "what is there for me?" question: the measures that fit, when some do."""
+        if not is_measures_question(question):
             return None
-        if failure:
-            log.warning(
-                "LLM stream broke off (%s): keeping its %d verified sentences",
-                failure,
-                verifier.supported,
-            )
-        if dropped:
-            log.info(
-                "%d of %d generated sentences unsupported (%s)",
-                dropped,
-                len(verifier.verdicts),
-                self.checker.params.unsupported,
-            )
-        return Answer(
-            question=question,
-            answer=(f"{note}\n\n" if note else "") + verifier.text,
-            abstained=False,
-            mode="llm",
-            citations=verifier.citations(),
-            note=note,
-            timings_ms=timings,
+        matches = self.profiles.match(description=question)
+        if not matches:
+            return None
+        text, citations = compose_measures_answer(matches, self.index.chunks.__getitem__)
+        return Answer(question=question, answer=text, abstained=False, citations=citations)
+
+    def _compose(self, found: Retrieved) -> Composed:
+        if found.question.is_instruction:
+            return abstention(found.hits, templates.ABSTAIN_INSTRUCTION)
+        return compose_extractive(
+            found.question,
+            found.vector,
+            found.hits,
+            self.index.sentence_vectors,
+            self.answers,
+            self.coverage,
+            self.vocabulary,
         )
 
-
-def _ms_since(t: float) -> float:
-    return round((time.perf_counter() - t) * 1000, 2)
+    @staticmethod
+    def _finish(answer: Answer, clock: Stopwatch) -> Iterator[AnswerEvent]:
+        """An already composed answer, line by line, then the Answer with its timings."""
+        yield from line_deltas(answer.answer)
+        answer.timings_ms = clock.timings()
+        yield answer

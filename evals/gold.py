@@ -8,8 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from assistant.models import Turn
-from indexer.italian import fold
+from core.italian import fold
+from core.models import Turn
 
 GOLD_PATH = Path(__file__).resolve().parent / "gold.jsonl"
 

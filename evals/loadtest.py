@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 
-from evals.load import CLOSINGS, LOOPBACK, OPENINGS, Server, child_env, free_port
+from evals.servers import CLOSINGS, LOOPBACK, OPENINGS, Server, child_env, free_port
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "evals" / "results" / "load.md"
@@ -246,8 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
-    from indexer.offline import go_offline
-    from indexer.settings import Settings
+    from core.offline import go_offline
+    from core.settings import Settings
 
     go_offline()
     source = args.data_dir or Settings().data_dir

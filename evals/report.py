@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from evals.gold import GoldItem
-from evals.metrics import Outcome, summarise
+from evals.scoring import Outcome, summarise
 from evals.systems import System
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"

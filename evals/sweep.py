@@ -10,20 +10,20 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.offline import go_offline
+from core.offline import go_offline
 
 
 def main() -> int:
     go_offline()
     from assistant.compose import score_sentences
-    from assistant.service import Assistant
+    from core.settings import Settings
     from evals.gold import load_gold
-    from evals.metrics import summarise
     from evals.report import RESULTS_DIR
+    from evals.scoring import summarise
     from evals.systems import ours
     from indexer.build import build_index
     from indexer.embedding import PianoEmbedding
-    from indexer.settings import Settings
+    from server.startup import build_assistant
 
     base = Settings()
     gold = load_gold()
@@ -48,13 +48,13 @@ def main() -> int:
         data.mkdir()
         if base.embed_cache_path.exists():
             shutil.copy(base.embed_cache_path, data / "embeddings.sqlite")
-        s = base.model_copy(
-            update={"data_dir": data, "chunk_max_tokens": max_tokens, "list_max_items": list_items}
+        s = base.updated(
+            **{"data_dir": data, "chunk_max_tokens": max_tokens, "list_max_items": list_items}
         )
         build_index(s, embedder, progress=False)
         if base.embed_cache_path.exists():  # keep what was embedded for the next run
             shutil.copy(data / "embeddings.sqlite", base.embed_cache_path)
-        a = Assistant.from_settings(s, embedder=embedder)
+        a = build_assistant(s, embedder)
         m = summarise([ours(a)(g) for g in dev])
         lines.append(
             f"| {max_tokens} | {list_items} | {a.manifest.chunks} | {m['hit@1']} | "
@@ -62,21 +62,21 @@ def main() -> int:
         )
         print(lines[-1], file=sys.stderr)
 
-    assistant = Assistant.from_settings(base, embedder=embedder)
+    assistant = build_assistant(base, embedder)
     lines += [
         "",
-        f"## Fusione e diversità (passaggi da {base.chunk_max_tokens} token)",
+        f"## Fusione e diversità (passaggi da {base.chunking.max_tokens} token)",
         "",
         "| dense_weight | bm25_weight | max_per_doc | rrf_k | hit@1 | hit@5 | MRR |",
         "|---|---|---|---|---|---|---|",
     ]
-    p = assistant.retriever.params
     for dw, bw, cap, k in itertools.product((1.0, 0.7), (1.0, 0.7), (2, 3, 5, 10), (20, 60)):
-        p.dense_weight, p.bm25_weight, p.max_per_doc, p.rrf_k = dw, bw, cap, k
+        assistant.retriever.params = base.retrieval.model_copy(
+            update={"dense_weight": dw, "bm25_weight": bw, "max_per_doc": cap, "rrf_k": k}
+        )
         m = summarise([ours(assistant)(g) for g in dev if g.expect == "answer"])
         lines.append(f"| {dw} | {bw} | {cap} | {k} | {m['hit@1']} | {m['hit@5']} | {m['mrr']} |")
-    p.dense_weight, p.bm25_weight = base.dense_weight, base.bm25_weight
-    p.max_per_doc, p.rrf_k = base.max_per_doc, base.rrf_k
+    assistant.retriever.params = base.retrieval
 
     lines += [
         "",
@@ -87,9 +87,13 @@ def main() -> int:
     ]
     relevance = []
     for g in dev:
-        hits, vector, lexical = assistant.retrieve(g.question, g.history)
+        found = assistant.retrieve(g.question, g.history)
         cands = score_sentences(
-            lexical, vector, hits, assistant.index.sentence_vectors, assistant.compose_params
+            found.question,
+            found.vector,
+            found.hits,
+            assistant.index.sentence_vectors,
+            assistant.answers,
         )
         relevance.append((g.expect == "abstain", max((c.cosine for c in cands), default=0.0)))
     for t in np.arange(0.80, 0.90, 0.01):

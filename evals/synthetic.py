@@ -154,21 +154,21 @@ def real_chunk(stored: StoredChunk) -> Chunk:
     """A passage read back from an index, as the Chunk that built it."""
     m = stored.meta
     meta = DocumentMeta(
-        doc_id=m["doc_id"],
-        title=m["title"],
-        source_type=m["source_type"],
-        publisher=m.get("publisher", ""),
-        date=m.get("date", ""),
-        url=m.get("url") or None,
-        language=m.get("language", "it"),
+        doc_id=m.doc_id,
+        title=m.title,
+        source_type=m.source_type,
+        publisher=m.publisher,
+        date=m.date,
+        url=m.url or None,
+        language=m.language,
     )
     return Chunk(
         stored.chunk_id,
         meta,
         stored.text,
-        m.get("section", ""),
-        m.get("page") or None,
-        m.get("position", 0),
+        m.section,
+        m.page or None,
+        m.position,
         list(stored.sentences),
     )
 
@@ -306,7 +306,7 @@ def write_synthetic_build(settings, corpus: SyntheticCorpus, embedder_id: str) -
 
 
 def main(argv: list[str] | None = None) -> int:
-    from indexer.offline import go_offline
+    from core.offline import go_offline
 
     go_offline()
     parser = argparse.ArgumentParser(
@@ -322,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.markdown and not args.data_dir:
         parser.error("give --markdown DIR and/or --data-dir DIR")
 
-    from indexer.settings import Settings
+    from core.settings import Settings
     from indexer.stores import open_index
 
     settings = Settings()
@@ -334,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
             (args.markdown / name).write_text(text, encoding="utf-8")
         print(f"{args.chunks} passaggi sintetici in {args.markdown}")
     if args.data_dir:
-        target = settings.model_copy(update={"data_dir": args.data_dir})
+        target = settings.updated(**{"data_dir": args.data_dir})
         build_id = write_synthetic_build(target, corpus, settings.embedder_id)
         print(
             f"Indice sintetico {build_id} in {args.data_dir}: {len(corpus.chunks)} passaggi "

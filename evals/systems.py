@@ -7,12 +7,12 @@ from collections.abc import Callable
 
 import httpx
 
-from assistant.models import Turn
 from assistant.service import Assistant
+from core.models import Turn
+from core.settings import Settings
 from evals.gold import GoldItem
-from evals.metrics import Outcome
+from evals.scoring import Outcome
 from indexer.build import load_corpus
-from indexer.settings import Settings
 from indexer.stores import StoredChunk
 
 RANK_DEPTH = 10
@@ -21,7 +21,7 @@ System = Callable[[GoldItem], Outcome]
 
 def _shown(chunk: StoredChunk) -> str:
     """What a user sees of a passage: its heading path and its text."""
-    return f"{chunk.meta['section']}\n{chunk.text}"
+    return f"{chunk.meta.section}\n{chunk.text}"
 
 
 def ours(assistant: Assistant) -> System:
@@ -29,10 +29,10 @@ def ours(assistant: Assistant) -> System:
         started = time.perf_counter()
         answer = assistant.ask(item.question, item.history)  # first: its embedding is not cached
         latency = (time.perf_counter() - started) * 1000
-        hits, _, _ = assistant.retrieve(item.question, item.history, top_k=RANK_DEPTH)
+        hits = assistant.retrieve(item.question, item.history, top_k=RANK_DEPTH).hits
         return Outcome(
             item,
-            [(h.chunk.meta["doc_id"], _shown(h.chunk)) for h in hits],
+            [(h.chunk.meta.doc_id, _shown(h.chunk)) for h in hits],
             answer.answer,
             answer.abstained,
             [(c.doc_id, c.text) for c in answer.citations],
@@ -53,8 +53,8 @@ def ours_with_unrelated_history(assistant: Assistant) -> System:
 
     def run(item: GoldItem) -> Outcome:
         history = item.history or UNRELATED_HISTORY
-        hits, _, _ = assistant.retrieve(item.question, history, top_k=RANK_DEPTH)
-        return Outcome(item, [(h.chunk.meta["doc_id"], _shown(h.chunk)) for h in hits])
+        hits = assistant.retrieve(item.question, history, top_k=RANK_DEPTH).hits
+        return Outcome(item, [(h.chunk.meta.doc_id, _shown(h.chunk)) for h in hits])
 
     return run
 
@@ -100,7 +100,7 @@ def single_retriever(assistant: Assistant, mode: str) -> System:
         else:
             ranked = r.bm25(item.question, RANK_DEPTH)
         chunks = [assistant.index.chunks[cid] for cid, _ in ranked]
-        return Outcome(item, [(c.meta["doc_id"], _shown(c)) for c in chunks])
+        return Outcome(item, [(c.meta.doc_id, _shown(c)) for c in chunks])
 
     return run
 

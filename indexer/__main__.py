@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 
-from indexer.offline import go_offline
+from core.offline import go_offline
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
-    from indexer.settings import Settings
+    from core.settings import Settings
     from indexer.stores import current_manifest
 
     settings = Settings()

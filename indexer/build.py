@@ -16,14 +16,14 @@ import numpy as np
 import pysbd
 from tqdm import tqdm
 
+from core.settings import Settings
 from indexer import chunking, loaders
 from indexer import sentences as sentence_splitting
+from indexer.catalogue import CATALOGUE_VERSION, extract_catalogue
 from indexer.chunking import Chunk, chunk_document
 from indexer.embed_cache import EmbeddingCache
 from indexer.embedding import PianoEmbedding
 from indexer.loaders import SourceDocument, UnreadableDocument, corpus_files, load_document
-from indexer.measures import CATALOGUE_VERSION, extract_catalogue
-from indexer.settings import Settings
 from indexer.stores import (
     DocumentInfo,
     IndexManifest,
@@ -90,15 +90,19 @@ def _fingerprint(settings: Settings, chunks: list[Chunk]) -> str:
         json.dumps(
             [
                 settings.embedder_id,
-                settings.chroma_host,
-                settings.chroma_port,
-                settings.chroma_collection,
+                settings.chroma.host,
+                settings.chroma.port,
+                settings.chroma.collection,
                 CATALOGUE_VERSION,
             ]
         ).encode()
     )
     for c in chunks:
-        h.update(json.dumps([c.chunk_id, c.metadata(), c.sentences], ensure_ascii=False).encode())
+        h.update(
+            json.dumps(
+                [c.chunk_id, c.metadata().model_dump(), c.sentences], ensure_ascii=False
+            ).encode()
+        )
     return h.hexdigest()
 
 
@@ -112,8 +116,8 @@ def chunker_version(settings: Settings) -> str:
         json.dumps(
             [
                 settings.embedder_id,
-                settings.chunk_max_tokens,
-                settings.list_max_items,
+                settings.chunking.max_tokens,
+                settings.chunking.list_max_items,
                 pysbd.__version__,
                 markdown_it.__version__,
             ]
@@ -175,7 +179,10 @@ def build_index(
     chunks_by_doc: dict[str, list[Chunk]] = {}
     for doc in tqdm(docs, desc="Suddivisione in passaggi", disable=not progress, unit="doc"):
         chunks_by_doc[doc.meta.doc_id] = reused.get(doc.meta.doc_id) or chunk_document(
-            doc, embedder.count_tokens, settings.chunk_max_tokens, settings.list_max_items
+            doc,
+            embedder.count_tokens,
+            settings.chunking.max_tokens,
+            settings.chunking.list_max_items,
         )
     chunks = [c for doc_chunks in chunks_by_doc.values() for c in doc_chunks]
     sentences = [s for c in chunks for s in c.sentences]
@@ -264,14 +271,14 @@ def write_build(
     build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S-%f") + f"-{os.getpid()}"
     build_dir = settings.builds_dir / build_id
     build_dir.mkdir(parents=True)
-    collection_name = f"{settings.chroma_collection}-{build_id}"
+    collection_name = f"{settings.chroma.collection}-{build_id}"
     with tqdm(total=4, desc="Scrittura indice", disable=not progress) as bar:
         write_chunks(build_dir, chunks)
         np.save(build_dir / "sentences.npy", sentence_vectors.astype(np.float32))
         catalogue = extract_catalogue(chunks, dict(zip(sentences, sentence_vectors)))
         (build_dir / "measures.json").write_text(catalogue.model_dump_json(indent=1))
         bar.update()
-        write_bm25(build_dir, chunks, settings.candidates)
+        write_bm25(build_dir, chunks, settings.retrieval.candidates)
         bar.update()
         client = open_chroma(settings, build_dir)
         write_chroma(chroma_collection(client, collection_name, create=True), chunks, chunk_vectors)
@@ -281,10 +288,10 @@ def write_build(
             created=datetime.now(UTC).isoformat(timespec="seconds"),
             embedder_id=embedder_id,
             fingerprint=fingerprint,
-            chroma_mode="server" if settings.chroma_host else "embedded",
+            chroma_mode="server" if settings.chroma.host else "embedded",
             chroma_collection=collection_name,
-            chunk_max_tokens=settings.chunk_max_tokens,
-            list_max_items=settings.list_max_items,
+            chunk_max_tokens=settings.chunking.max_tokens,
+            list_max_items=settings.chunking.list_max_items,
             documents=documents,
             chunks=len(chunks),
             sentences=len(sentences),

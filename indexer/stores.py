@@ -15,10 +15,11 @@ from llama_index.core.schema import TextNode
 from llama_index.retrievers.bm25 import BM25Retriever
 from pydantic import BaseModel
 
+from core.italian import italian_stemmer, lexical_text
+from core.models import ChunkMeta
+from core.settings import Settings
 from indexer.chunking import Chunk
-from indexer.italian import italian_stemmer, lexical_text
 from indexer.loaders import DocumentMeta
-from indexer.settings import Settings
 
 if TYPE_CHECKING:  # chromadb is imported when Chroma is opened: 0.6-1 s an unchanged build skips
     from chromadb.api import ClientAPI
@@ -74,9 +75,9 @@ def open_chroma(settings: Settings, build_dir: Path) -> ClientAPI:
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if settings.chroma_host:
+    if settings.chroma.host:
         return chromadb.HttpClient(
-            host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+            host=settings.chroma.host, port=settings.chroma.port, settings=chroma_settings
         )
     return chromadb.PersistentClient(path=str(build_dir / "chroma"), settings=chroma_settings)
 
@@ -127,10 +128,10 @@ def prune_builds(settings: Settings, keep: set[str]) -> None:
     for build_dir in settings.builds_dir.iterdir():
         if build_dir.name in keep:
             continue
-        if settings.chroma_host:
+        if settings.chroma.host:
             try:
                 open_chroma(settings, build_dir).delete_collection(
-                    f"{settings.chroma_collection}-{build_dir.name}"
+                    f"{settings.chroma.collection}-{build_dir.name}"
                 )
             except Exception:  # the collection may never have been created
                 pass
@@ -143,7 +144,12 @@ def prune_builds(settings: Settings, keep: set[str]) -> None:
 def write_chunks(build_dir: Path, chunks: list[Chunk]) -> None:
     with open(build_dir / "chunks.jsonl", "w", encoding="utf-8") as f:
         for c in chunks:
-            row = {"chunk_id": c.chunk_id, "text": c.text, "sentences": c.sentences, **c.metadata()}
+            row = {
+                "chunk_id": c.chunk_id,
+                "text": c.text,
+                "sentences": c.sentences,
+                **c.metadata().model_dump(),
+            }
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
@@ -167,7 +173,7 @@ def write_chroma(
             ids=[c.chunk_id for c in part],
             embeddings=vectors[start : start + batch],
             documents=[c.text for c in part],
-            metadatas=[c.metadata() for c in part],  # type: ignore[misc]
+            metadatas=[c.metadata().model_dump() for c in part],  # type: ignore[misc]
         )
 
 
@@ -182,7 +188,7 @@ class StoredChunk:
     text: str
     sentences: list[str]
     sentence_start: int  # row of its first sentence in the sentence matrix
-    meta: dict
+    meta: ChunkMeta
 
 
 @dataclass
@@ -219,7 +225,7 @@ def open_index(settings: Settings, embedder_id: str) -> OpenIndex:
         for line in f:
             d = json.loads(line)
             chunk_id, text, sentences = d.pop("chunk_id"), d.pop("text"), d.pop("sentences")
-            chunks[chunk_id] = StoredChunk(chunk_id, text, sentences, row, d)
+            chunks[chunk_id] = StoredChunk(chunk_id, text, sentences, row, ChunkMeta(**d))
             row += len(sentences)
     sentence_vectors = np.load(build_dir / "sentences.npy")
     client = open_chroma(settings, build_dir)

@@ -1,4 +1,5 @@
-"""Shared fixtures: one real index of the shipped corpus per test session, real embeddings."""
+"""Shared fixtures: one real index of the shipped corpus per test session, real embeddings, and
+settings isolated from the developer's environment."""
 
 from __future__ import annotations
 
@@ -8,17 +9,28 @@ from pathlib import Path
 
 import pytest
 
-from indexer.offline import go_offline
+from core.offline import go_offline
 
 go_offline()
 
 REPO = Path(__file__).resolve().parent.parent
+# The fake OpenAI-compatible server and the Assistants that use it (started only when asked for).
+pytest_plugins = ["tests.support.llm_fixtures"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(monkeypatch):
+    """No PIANO_* variable of the developer's shell reaches a test (a `.env` file neither:
+    fixtures build Settings with `_env_file=None`)."""
+    for name in list(os.environ):
+        if name.upper().startswith("PIANO_") and name != "PIANO_TEST_EMBED_CACHE":
+            monkeypatch.delenv(name)
 
 
 @pytest.fixture(scope="session")
 def embedder():
+    from core.settings import Settings
     from indexer.embedding import PianoEmbedding
-    from indexer.settings import Settings
 
     return PianoEmbedding.from_settings(Settings(_env_file=None))
 
@@ -26,7 +38,7 @@ def embedder():
 @pytest.fixture(scope="session")
 def corpus_settings(tmp_path_factory):
     """Settings over the real corpus with a data dir of the session; the index is built once."""
-    from indexer.settings import Settings
+    from core.settings import Settings
 
     data_dir = tmp_path_factory.mktemp("data")
     # Reuse an embedding cache across sessions when one exists (CI starts without it).
@@ -45,16 +57,16 @@ def corpus_index(corpus_settings, embedder):
 
 @pytest.fixture(scope="session")
 def assistant(corpus_settings, corpus_index, embedder):
-    from assistant.service import Assistant
+    from server.startup import build_assistant
 
-    return Assistant.from_settings(corpus_settings, embedder=embedder)
+    return build_assistant(corpus_settings, embedder)
 
 
 @pytest.fixture(scope="session")
 def client(corpus_settings, assistant):
     from fastapi.testclient import TestClient
 
-    from assistant.api import create_app
+    from server.app import create_app
 
     with TestClient(create_app(corpus_settings, assistant)) as c:
         yield c
@@ -63,7 +75,7 @@ def client(corpus_settings, assistant):
 @pytest.fixture
 def make_settings(tmp_path):
     """Settings over a corpus folder of the test's own (tmp_path/corpus)."""
-    from indexer.settings import Settings
+    from core.settings import Settings
 
     def make(**overrides):
         corpus = tmp_path / "corpus"
@@ -71,3 +83,11 @@ def make_settings(tmp_path):
         return Settings(_env_file=None, corpus_dir=corpus, data_dir=tmp_path / "data", **overrides)
 
     return make
+
+
+@pytest.fixture
+def store(tmp_path):
+    """A feedback store in the test's data dir (where an app over `tmp_path / "data"` writes)."""
+    from feedback.store import FeedbackStore
+
+    return FeedbackStore(tmp_path / "data" / "feedback.sqlite")

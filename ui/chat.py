@@ -8,20 +8,17 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from threading import Lock
-from typing import Any
 
-from assistant.feedback import MAX_REASON_CHARS, FeedbackStore, Rating
-from assistant.models import Answer, Turn
-from ui import texts
+from assistant.service import Assistant
+from core.limits import CONTROL_CHARS, MAX_QUESTION_CHARS, MAX_REASON_CHARS, MAX_TURN_CHARS
+from core.models import Answer, Turn
+from feedback.store import FeedbackStore, Rating
+from ui import labels
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION_CHARS = 2000
-MAX_TURN_CHARS = 20_000  # Turn.content's limit
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Markdown that could turn document or user text into formatting, escaped with a backslash.
 # Only what can take effect: Gradio reads the raw message as the bubble's aria-label, so every
 # needless backslash would be read aloud.
@@ -81,25 +78,25 @@ def clean_text(text: str | None) -> str:
 
 
 def ask(
-    question: str, conversation: Conversation, assistant: Any
+    question: str, conversation: Conversation, assistant: Assistant | None
 ) -> tuple[Conversation, str | None]:
     """Ask with the conversation's history; returns the new conversation, or an error to show."""
     if assistant is None:
-        return conversation, texts.UNAVAILABLE
+        return conversation, labels.UNAVAILABLE
     if len(question) > MAX_QUESTION_CHARS:
-        return conversation, texts.TOO_LONG.format(n=MAX_QUESTION_CHARS)
+        return conversation, labels.TOO_LONG.format(n=MAX_QUESTION_CHARS)
     answer = assistant.ask(question, conversation.history())
     answers = [*conversation.answers, answer]
     return replace(conversation, answers=answers, selected=len(answers) - 1), None
 
 
-def streams(assistant: Any) -> bool:
+def streams(assistant: Assistant | None) -> bool:
     """Whether answers are worth streaming: only an LLM writes them while the user waits."""
-    return getattr(assistant, "llm", None) is not None
+    return assistant is not None and assistant.llm is not None
 
 
 def ask_stream(
-    question: str, conversation: Conversation, assistant: Any
+    question: str, conversation: Conversation, assistant: Assistant | None
 ) -> Iterator[tuple[str, Conversation | None, str | None]]:
     """`ask` step by step: (text so far, None, None)… then (answer, new conversation, None),
     or (…, conversation, error). Every piece of text has already been checked on the sources."""
@@ -134,7 +131,7 @@ def rate(
     """Store 👍/👎 for the selected answer; a second click changes the same row."""
     index = conversation.selected
     if index is None:
-        return conversation, texts.NOTHING_TO_RATE
+        return conversation, labels.NOTHING_TO_RATE
     answer = conversation.answers[index]
     why = clean_text(reason)[:MAX_REASON_CHARS] or None
     if index in conversation.feedback_ids:
@@ -150,8 +147,8 @@ def rate(
             channel="ui",
         )
         feedback_ids = {**conversation.feedback_ids, index: row}
-    done = texts.RATED_UP if rating == "up" else texts.RATED_DOWN
-    status = f"{done.format(n=index + 1)} {texts.RATED_HINT}"
+    done = labels.RATED_UP if rating == "up" else labels.RATED_DOWN
+    status = f"{done.format(n=index + 1)} {labels.RATED_HINT}"
     return replace(
         conversation, feedback_ids=feedback_ids, ratings={**conversation.ratings, index: rating}
     ), status
@@ -160,22 +157,8 @@ def rate(
 def send_reason(conversation: Conversation, reason: str, store: FeedbackStore) -> str:
     index = conversation.selected
     if index is None:
-        return texts.NOTHING_TO_RATE
+        return labels.NOTHING_TO_RATE
     if index not in conversation.feedback_ids:
-        return texts.RATE_FIRST
+        return labels.RATE_FIRST
     store.update(conversation.feedback_ids[index], reason=clean_text(reason)[:MAX_REASON_CHARS])
-    return texts.REASON_SAVED.format(n=index + 1)
-
-
-def lazy_store(make: Callable[[], FeedbackStore]) -> Callable[[], FeedbackStore]:
-    """The store built on first use: mounting the UI opens no file."""
-    built: list[FeedbackStore] = []
-    lock = Lock()
-
-    def get() -> FeedbackStore:
-        with lock:
-            if not built:
-                built.append(make())
-            return built[0]
-
-    return get
+    return labels.REASON_SAVED.format(n=index + 1)

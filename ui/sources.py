@@ -10,8 +10,8 @@ import html
 import re
 from urllib.parse import urlparse
 
-from assistant.models import Answer, Citation
-from ui import texts
+from core.models import Answer, Citation
+from ui import labels
 
 SOURCE_LABELS = {
     "piano": "Piano",
@@ -104,13 +104,13 @@ def source_card(citation: Citation, answer_number: int) -> str:
         meta.append(esc(italian_date(citation.date)))
     section = section_path(citation)
     if section:
-        meta.append(f"{texts.SECTION}: {esc(section)}")
+        meta.append(f"{labels.SECTION}: {esc(section)}")
     if citation.page:
-        meta.append(f"{texts.PAGE} {citation.page}")
+        meta.append(f"{labels.PAGE} {citation.page}")
     link = safe_link(citation.url)
     link_html = (
         f'<a class="fonte-link" href="{esc(link)}" target="_blank" rel="noopener noreferrer">'
-        f'{texts.OPEN_SOURCE}<span class="sr-only"> {texts.NEW_TAB}</span></a>'
+        f'{labels.OPEN_SOURCE}<span class="sr-only"> {labels.NEW_TAB}</span></a>'
         if link
         else ""
     )
@@ -119,7 +119,7 @@ def source_card(citation: Citation, answer_number: int) -> str:
         f'<h4 class="fonte-titolo" id="{card_id}-titolo">'
         f'<span class="fonte-n">[{citation.n}]</span> {esc(citation.title)}</h4>'
         f'<p class="fonte-meta">{source_badge(citation.source_type)} {" · ".join(meta)}</p>'
-        f'<blockquote class="fonte-testo" aria-label="{texts.PASSAGE}">'
+        f'<blockquote class="fonte-testo" aria-label="{labels.PASSAGE}">'
         f"{highlight(citation.text, citation.quote)}</blockquote>"
         f"{link_html}</article>"
     )
@@ -128,15 +128,15 @@ def source_card(citation: Citation, answer_number: int) -> str:
 def render_sources(answer: Answer | None, number: int = 0, total: int = 0) -> str:
     """The whole panel for one answer (number `number` of `total` in the conversation)."""
     if answer is None:
-        return f'<div class="fonti"><p class="fonti-vuoto">{texts.SOURCES_EMPTY}</p></div>'
-    heading = texts.SOURCES_OF.format(n=number, total=total)
+        return f'<div class="fonti"><p class="fonti-vuoto">{labels.SOURCES_EMPTY}</p></div>'
+    heading = labels.SOURCES_OF.format(n=number, total=total)
     parts = [f'<div class="fonti"><h3 class="fonti-titolo">{heading}</h3>']
     if total > 1:
-        parts.append(f'<p class="fonti-nota">{texts.SOURCES_SELECT_HINT}</p>')
+        parts.append(f'<p class="fonti-nota">{labels.SOURCES_SELECT_HINT}</p>')
     if answer.abstained and answer.citations:
-        parts.append(f'<p class="fonti-nota">{texts.SOURCES_ABSTAINED}</p>')
+        parts.append(f'<p class="fonti-nota">{labels.SOURCES_ABSTAINED}</p>')
     if not answer.citations:
-        parts.append(f"<p>{texts.SOURCES_NONE}</p>")
+        parts.append(f"<p>{labels.SOURCES_NONE}</p>")
     parts.extend(source_card(c, number) for c in answer.citations)
     parts.append("</div>")
     return "".join(parts)

@@ -1,0 +1,118 @@
+"""The answer routes: ask (whole or streamed), search, the indexed documents, health."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel
+
+from api.errors import BODY_ROUTE, error_responses
+from api.requests import AskRequest, SearchRequest
+from api.sse import answer_sse
+from api.state import Services, assistant, services, settings
+from assistant.service import Assistant
+from assistant.streaming import AnswerEvent
+from core.models import Answer, SearchResults
+from core.settings import Settings
+from indexer.stores import DocumentInfo
+
+router = APIRouter()
+
+Served = Annotated[Assistant, Depends(assistant)]
+State = Annotated[Services, Depends(services)]
+Config = Annotated[Settings, Depends(settings)]
+
+
+class Health(BaseModel):
+    status: str
+    documents: int = 0
+    chunks: int = 0
+    embedding_model: str | None = None
+    index_built: str | None = None
+    message: str | None = None
+
+
+@router.post("/api/ask", response_model=Answer, responses=error_responses(*BODY_ROUTE, 503))
+def ask(body: AskRequest, request: Request, served: Served, state: State, config: Config) -> Answer:
+    """Risponde a una domanda in italiano citando i passaggi dei documenti.
+
+    Ogni frase della risposta è una citazione testuale seguita dal suo marcatore [n], che
+    rimanda a `citations[n-1]`. Se i documenti non ne parlano, `abstained` è true e le
+    citazioni sono i passaggi più vicini. Le domande di seguito ("E per i giovani?") vanno
+    inviate con i turni precedenti in `history`. Se il server usa un LLM (`mode` = "llm"), le
+    frasi sono scritte dal modello e ciascuna è verificata sul passaggio che cita.
+    """
+    answer = served.ask(body.question, body.history, body.top_k)
+    request.state.timings_ms = answer.timings_ms
+    if config.feedback.log_questions:
+        state.questions.record(body.question, answer.abstained)
+    return answer
+
+
+@router.post(
+    "/api/ask/stream",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"text/event-stream": {}},
+            "description": "Eventi SSE: `delta`, poi `citations` e `done`.",
+        },
+        **error_responses(*BODY_ROUTE, 503),
+    },
+)
+def ask_stream(body: AskRequest, served: Served, state: State, config: Config) -> StreamingResponse:
+    """Come /api/ask, ma la risposta arriva man mano (Server-Sent Events).
+
+    Eventi: `delta` ({"text": …}) con i pezzi del testo, già verificati sulle fonti, nell'ordine;
+    poi `citations` (la lista delle citazioni) e `done` (la Answer completa, come /api/ask).
+    Unendo i `delta` si ottiene `done.answer`. Senza LLM la risposta estrattiva arriva riga per riga.
+    """
+
+    def events() -> Iterator[AnswerEvent]:
+        for event in served.ask_stream(body.question, body.history, body.top_k):
+            if isinstance(event, Answer) and config.feedback.log_questions:
+                state.questions.record(body.question, event.abstained)
+            yield event
+
+    return StreamingResponse(
+        answer_sse(events()),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+@router.post(
+    "/api/search", response_model=SearchResults, responses=error_responses(*BODY_ROUTE, 503)
+)
+def search(body: SearchRequest, request: Request, served: Served) -> SearchResults:
+    """Cerca i passaggi più pertinenti (ricerca ibrida semantica + parole chiave)."""
+    results = served.search(body.query, body.top_k)
+    request.state.timings_ms = results.timings_ms
+    return results
+
+
+@router.get("/api/documents", response_model=list[DocumentInfo], responses=error_responses(503))
+def documents(served: Served) -> list[DocumentInfo]:
+    """I documenti indicizzati, con i metadati e il numero di passaggi."""
+    return served.manifest.documents
+
+
+@router.get("/api/health", response_model=Health, responses={503: {"model": Health}})
+def health(state: State) -> Any:
+    """Stato del servizio: documenti, passaggi e modello di embedding dell'indice."""
+    if state.assistant is None:
+        return JSONResponse(
+            Health(status="unavailable", message=state.index_error).model_dump(),
+            status_code=503,
+        )
+    m = state.assistant.manifest
+    return Health(
+        status="ok",
+        documents=len(m.documents),
+        chunks=m.chunks,
+        embedding_model=m.embedder_id,
+        index_built=m.created,
+    )

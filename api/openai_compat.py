@@ -1,0 +1,249 @@
+"""Chiedi al Piano as an OpenAI-compatible chat model: /v1/models and /v1/chat/completions.
+
+Any OpenAI chat client can use the assistant as the model "chiedi-al-piano". The last user
+message is the question, the earlier user/assistant messages its history (system and tool
+messages are ignored: the assistant's task is not the client's to change). The reply ends with
+a "Fonti" block, and the citations travel in an extra top-level field `citations` (in the final
+chunk when streaming), with the same shape as in /api/ask.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, TypeAdapter, ValidationError
+
+from api.requests import CleanText
+from api.sse import sse_data
+from api.state import Services, services
+from assistant import templates
+from assistant.service import Assistant
+from assistant.streaming import AnswerEvent, TextDelta
+from core.limits import MAX_HISTORY_TURNS, MAX_TURN_CHARS
+from core.models import Citation, Turn
+
+MODEL_ID = "chiedi-al-piano"
+OWNER = "chiedi-al-piano"
+MAX_MESSAGES = MAX_HISTORY_TURNS + 1  # a question and the turns /api/ask accepts as history
+
+
+class ContentPart(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    text: str | None = None
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
+    content: str | list[ContentPart] | None = None
+
+    def text(self) -> str:
+        if isinstance(self.content, list):
+            return "\n".join(p.text for p in self.content if p.type == "text" and p.text)
+        return self.content or ""
+
+
+class ChatCompletionRequest(BaseModel):
+    """An OpenAI chat request; sampling options (temperature, max_tokens…) are accepted and ignored."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "model": MODEL_ID,
+                    "messages": [
+                        {"role": "user", "content": "Quando è stato presentato il Piano?"}
+                    ],
+                },
+                {
+                    "model": MODEL_ID,
+                    "stream": True,
+                    "messages": [
+                        {"role": "user", "content": "Cosa è successo il 5 dicembre 2024?"},
+                        {"role": "assistant", "content": "Si è tenuto l'evento partecipativo…"},
+                        {"role": "user", "content": "E quante persone hanno partecipato?"},
+                    ],
+                },
+            ]
+        },
+    )
+
+    model: str = MODEL_ID
+    messages: list[ChatMessage] = Field(min_length=1, max_length=MAX_MESSAGES)
+    stream: StrictBool = False  # "stream": 0 is refused, as the schema says
+
+
+class ModelCard(BaseModel):
+    id: str
+    object: Literal["model"] = "model"
+    created: int
+    owned_by: str
+
+
+class ModelList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ModelCard]
+
+
+class CompletionMessage(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str
+
+
+class CompletionChoice(BaseModel):
+    index: int = 0
+    message: CompletionMessage
+    finish_reason: Literal["stop"] = "stop"
+
+
+class ChatCompletion(BaseModel):
+    """An OpenAI chat completion, plus `citations`, `mode` and `abstained` of our Answer."""
+
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str = MODEL_ID
+    choices: list[CompletionChoice]
+    citations: list[Citation] = Field(description="The passages cited as [n] in the content.")
+    mode: Literal["extractive", "llm"]
+    abstained: bool
+
+
+def fonti(citations: list[Citation]) -> str:
+    """The "Fonti" block that closes a reply."""
+    if not citations:
+        return ""
+    lines = [templates.source_line(c.n, c.title, c.section, c.url) for c in citations]
+    return f"\n\n{templates.SOURCES_HEADING}\n" + "\n".join(lines)
+
+
+def split_messages(
+    messages: list[ChatMessage], clean: Callable[[str], str]
+) -> tuple[str, list[Turn]]:
+    """The question (last user message) and its history (earlier user/assistant messages)."""
+    last = next((i for i in range(len(messages) - 1, -1, -1) if messages[i].role == "user"), None)
+    if last is None:
+        raise HTTPException(422, "Manca un messaggio con role 'user': è la domanda.")
+    question = clean(messages[last].text())
+    history = [
+        Turn(role=m.role, content=m.text()[:MAX_TURN_CHARS])  # type: ignore[arg-type]
+        for m in messages[:last]
+        if m.role in ("user", "assistant") and m.text().strip()
+    ]
+    return question, history
+
+
+router = APIRouter(prefix="/v1", tags=["OpenAI-compatible"])
+_question = TypeAdapter(CleanText)
+_CREATED = int(time.time())
+UNAVAILABLE = "Indice non disponibile: costruiscilo con `make index`."
+
+
+def clean_question(text: str) -> str:
+    """The question validated as /api/ask validates it (same limits, Italian errors)."""
+    try:
+        return _question.validate_python(text)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        reason = (error.get("ctx") or {}).get("error") or error.get("msg", "")
+        if error.get("type") == "string_too_long":
+            reason = f"è troppo lunga (massimo {error['ctx']['max_length']} caratteri)"
+        raise HTTPException(
+            422, f"La domanda (ultimo messaggio 'user') non è valida: {reason}."
+        ) from None
+
+
+def served(state: Annotated[Services, Depends(services)]) -> Assistant:
+    if state.assistant is None:
+        raise HTTPException(503, UNAVAILABLE)
+    return state.assistant
+
+
+@router.get("/models", response_model=ModelList)
+def models() -> ModelList:
+    """Il modello offerto: "chiedi-al-piano" (l'assistente stesso)."""
+    return ModelList(data=[ModelCard(id=MODEL_ID, created=_CREATED, owned_by=OWNER)])
+
+
+@router.post(
+    "/chat/completions",
+    response_model=ChatCompletion,
+    responses={
+        200: {
+            "content": {"text/event-stream": {}},
+            "description": "JSON, oppure eventi SSE se `stream` è true.",
+        },
+    },
+)
+def chat_completions(
+    body: ChatCompletionRequest, assistant: Annotated[Assistant, Depends(served)]
+) -> Any:
+    """Chat in formato OpenAI: l'ultimo messaggio `user` è la domanda, i messaggi
+    `user`/`assistant` precedenti la cronologia; i messaggi `system` sono ignorati.
+
+    La risposta termina con un blocco "Fonti" e porta le citazioni nel campo aggiuntivo
+    `citations` (con `stream: true`, nell'ultimo chunk prima di `[DONE]`), come in /api/ask.
+    """
+    question, history = split_messages(body.messages, clean_question)
+    completion_id = f"chatcmpl-{uuid.uuid4().hex}"
+    if body.stream:
+        return StreamingResponse(
+            _chunks(assistant.ask_stream(question, history), completion_id),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+    answer = assistant.ask(question, history)
+    return ChatCompletion(
+        id=completion_id,
+        created=int(time.time()),
+        choices=[
+            CompletionChoice(
+                message=CompletionMessage(content=answer.answer + fonti(answer.citations))
+            )
+        ],
+        citations=answer.citations,
+        mode=answer.mode,
+        abstained=answer.abstained,
+    )
+
+
+def _chunks(events: Iterator[AnswerEvent], completion_id: str) -> Iterator[str]:
+    created = int(time.time())
+
+    def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
+        return sse_data(
+            {
+                "id": completion_id,
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": MODEL_ID,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+                **extra,
+            }
+        )
+
+    yield chunk({"role": "assistant", "content": ""})
+    for event in events:
+        if isinstance(event, TextDelta):
+            if event.text:
+                yield chunk({"content": event.text})
+        else:
+            if block := fonti(event.citations):
+                yield chunk({"content": block})
+            yield chunk(
+                {},
+                "stop",
+                citations=[c.model_dump() for c in event.citations],
+                mode=event.mode,
+                abstained=event.abstained,
+            )
+    yield "data: [DONE]\n\n"

@@ -1,0 +1,75 @@
+"""The shapes that travel: one Answer (with its Citations) shared by API, UI, CLI and evals."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.limits import MAX_TURN_CHARS
+
+
+class ChunkMeta(BaseModel):
+    """What a passage says about where it comes from: stored with it, cited with it.
+
+    Flat scalars only (Chroma's metadata): "" for an unknown URL, 0 for a passage without a page.
+    """
+
+    doc_id: str
+    title: str
+    source_type: str
+    publisher: str = ""
+    date: str = ""
+    url: str = ""
+    language: str = "it"
+    section: str = ""
+    page: int = 0
+    position: int = 0
+
+
+class Turn(BaseModel):
+    """One earlier turn of the conversation, OpenAI style."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=MAX_TURN_CHARS)
+
+
+class Citation(BaseModel):
+    """A passage of a document, numbered as its marker [n] in the answer."""
+
+    n: int = Field(description="Marker number in the answer ([n]), or rank in a search.")
+    chunk_id: str = Field(description="Stable id of the passage; survives re-indexing.")
+    doc_id: str
+    title: str
+    source_type: str = Field(description="piano, consultazione, ue, istituzionale or stampa.")
+    publisher: str = ""
+    date: str = ""
+    section: str = Field("", description="Heading path of the passage inside its document.")
+    page: int | None = Field(None, description="PDF page, when the document has pages.")
+    url: str | None = None
+    text: str = Field(description="The whole passage.")
+    quote: str = Field("", description="The exact sentence(s) of the passage used in the answer.")
+    score: float = Field(description="Retrieval score (higher is better).")
+
+
+class Answer(BaseModel):
+    """An answer in which every sentence is backed by a cited passage — quoted verbatim in
+    extractive mode, checked for support in LLM mode — or an abstention."""
+
+    question: str
+    answer: str = Field(description="Italian text with [n] markers referring to `citations`.")
+    abstained: bool = Field(description="True when the documents do not cover the question.")
+    mode: Literal["extractive", "llm"] = "extractive"
+    citations: list[Citation] = Field(default_factory=list)
+    note: str | None = Field(
+        None, description="A one-line note in the user's language, if not Italian."
+    )
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+
+
+class SearchResults(BaseModel):
+    query: str
+    results: list[Citation]
+    timings_ms: dict[str, float] = Field(default_factory=dict)

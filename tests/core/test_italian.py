@@ -1,0 +1,101 @@
+"""Italian normalisation for lexical matching: accents, elisions, acronyms in both directions."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.italian import content_stems, expand_acronyms, fold, lexical_text, words
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Città", "citta"),
+        ("PERCHÉ è più così", "perche e piu cosi"),
+        ("l’economia", "l'economia"),
+        (
+            "‘Verso il Piano’ e “Torino Social Impact”",
+            "'verso il piano' e \"torino social impact\"",
+        ),
+        ("Società Cooperativa", "societa cooperativa"),
+    ],
+)
+def test_fold_lowercases_unifies_apostrophes_and_drops_accents(text, folded):
+    assert fold(text) == folded
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("dell'impresa", ["dell", "impresa"]),
+        ("l’economia sociale", ["l", "economia", "sociale"]),
+        ("L'Università e la Città", ["l", "universita", "e", "la", "citta"]),
+        ("Piano 2030: 104 persone, 5 tavoli!", ["piano", "2030", "104", "persone", "5", "tavoli"]),
+    ],
+)
+def test_words_split_elisions_and_punctuation(text, tokens):
+    assert words(text) == tokens
+
+
+def test_typographic_and_plain_apostrophes_give_the_same_words():
+    assert words("dell’economia sociale") == words("dell'economia sociale")
+    assert lexical_text("L’impresa") == lexical_text("l'impresa") == "l impresa"
+
+
+@pytest.mark.parametrize(
+    ("question", "expansion"),
+    [
+        ("Che ruolo ha la CCIAA?", "camera di commercio"),
+        ("Cosa fa la CmTo?", "citta metropolitana"),
+        ("Chi ha firmato per CmTO?", "citta metropolitana"),  # the corpus writes "CmTO"
+        ("Cos'è TSI?", "torino social impact"),
+        ("Quali ETS hanno partecipato?", "terzo settore"),
+    ],
+)
+def test_acronym_is_expanded(question, expansion):
+    assert expansion in lexical_text(question)
+    assert expand_acronyms(question).startswith(question)  # the original text is kept
+
+
+@pytest.mark.parametrize(
+    ("question", "acronym"),
+    [
+        ("Che ruolo ha la Camera di Commercio di Torino?", "cciaa"),
+        ("Cosa fa la Città metropolitana di Torino?", "cmto"),
+        ("Cos'è Torino Social Impact?", "tsi"),
+        ("Quali enti del Terzo Settore hanno partecipato?", "ets"),
+        ("Il Ministero dell'Economia e delle Finanze", "mef"),  # elision inside the expansion
+    ],
+)
+def test_expansion_adds_the_acronym(question, acronym):
+    assert acronym in lexical_text(question).split()
+
+
+def test_both_forms_of_an_acronym_share_terms():
+    by_acronym = set(lexical_text("La CCIAA e la CmTo promuovono il Piano").split())
+    by_name = set(
+        lexical_text("La Camera di commercio e la Città metropolitana promuovono il Piano").split()
+    )
+
+    assert {"cciaa", "cmto", "camera", "commercio", "citta", "metropolitana"} <= by_acronym
+    assert {"cciaa", "cmto", "camera", "commercio", "citta", "metropolitana"} <= by_name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le tsiganate non sono acronimi",  # "tsi" only as a whole word
+        "I pets della cooperativa",  # "ets" inside a word
+        "La camera da letto e il commercio equo",  # not the phrase "camera di commercio"
+        "Una città e un'area metropolitana",  # words apart, not the phrase
+    ],
+)
+def test_acronyms_match_whole_words_only(text):
+    assert expand_acronyms(text) == text
+
+
+def test_content_stems_drop_stopwords_and_merge_inflections():
+    assert content_stems("le imprese sociali") == content_stems("l'impresa sociale")
+    stems = content_stems("Il Piano dell'economia sociale di Torino")
+    assert "il" not in stems and "di" not in stems and "dell" not in stems
+    assert {"pian", "econom", "social", "torin"} <= stems
