@@ -51,6 +51,11 @@ class Citation(BaseModel):
     url: str | None = None
     text: str = Field(description="The whole passage.")
     quote: str = Field("", description="The exact sentence(s) of the passage used in the answer.")
+    highlights: list[str] = Field(
+        default_factory=list,
+        description="Verbatim pieces of `quote` that answer the question (the date, number, "
+        "names, place or list label asked for), to be marked where the quote is shown.",
+    )
     score: float = Field(description="Retrieval score (higher is better).")
 
 
@@ -65,6 +70,12 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     note: str | None = Field(
         None, description="A one-line note in the user's language, if not Italian."
+    )
+    direct: str | None = Field(
+        None,
+        description="The words that answer, verbatim from a cited quote (e.g. «30 giugno 2025», "
+        "«104 persone»), when the question asks for a date, number, names, place or title; "
+        "the answer's first line shows them with their marker.",
     )
     timings_ms: dict[str, float] = Field(default_factory=dict)
 
