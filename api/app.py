@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import admin, answers, feedback, measures, openai_compat
+from api import admin, answers, feedback, glossary, measures, openai_compat
 from api.errors import BODY_ROUTE, EVERY_ROUTE, error_responses, install_error_handlers
 from api.logs import RequestLog
 from api.metrics import instrument
@@ -45,6 +45,7 @@ def create_api(
     if settings.protection.admin_secret:
         app.include_router(admin.router)
     app.include_router(measures.router)
+    app.include_router(glossary.router, responses=error_responses(503))
     app.include_router(openai_compat.router, responses=error_responses(*BODY_ROUTE, 503))
     return app
 

@@ -33,8 +33,9 @@ _QUESTION_TYPES: list[tuple[AnswerType, re.Pattern[str]]] = [
     (
         AnswerType.MONEY,
         re.compile(
-            r"\b(quanti soldi|quanto denaro|quanti euro|quanto costa\w*|costo|costi|budget|"
-            r"bilancio|stanziat\w*|a quanto ammonta\w*|quanto vale|how much money|cost)\b"
+            r"\b(quanti soldi|quanto denaro|euro|milion\w*|miliard\w*|quanto costa\w*|costo|"
+            r"costi|costat\w*|budget|bilancio|stanziat\w*|stanzia|a quanto ammonta\w*|"
+            r"dotazione finanziaria|quanto vale|how much money|cost)\b"
         ),
     ),
     (

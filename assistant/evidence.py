@@ -60,10 +60,19 @@ def _heading_stems(text: str) -> set[str]:
     return stems | {n for s in stems if s in _ORDINALS for n in _ORDINALS[s].split()}
 
 
+# Words that count people, whichever the question and the document use.
+_PEOPLE = content_stems("persone gente partecipanti presenti iscritti cittadini people")
+
+
+def _counted(stems: set[str]) -> set[str]:
+    return stems | _PEOPLE if stems & _PEOPLE else stems
+
+
 def counts_asked_thing(question: Question, spans: list[str]) -> list[str]:
     """The count spans that count what the question asks about ("104 persone" for "quante
-    persone…?"), not any number nearby."""
-    return [s for s in spans if content_stems(counted_nouns(s)) & question.stems]
+    persone…?" or "quanta gente…?"), not any number nearby."""
+    asked = _counted(set(question.stems))
+    return [s for s in spans if _counted(content_stems(counted_nouns(s))) & asked]
 
 
 def _type_bonus(question: Question, spans: list[str], params: AnswerSettings) -> float:

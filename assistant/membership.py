@@ -23,9 +23,9 @@ from indexer.stores import StoredChunk
 
 # The question is about taking part, or about the list itself.
 _TAKING_PART = re.compile(
-    r"\b(partecipat\w*|partecipan\w*|partecipa|c'era|c'erano|present[ei]|coinvolt\w*|"
+    r"\b(partecipat\w*|partecipan\w*|partecipa|c'era|c'erano|presenti|"
     r"aderit\w*|preso parte|elenco|lista|compa(re|iono|rivano|riva)|figura(no)?|"
-    r"tra gli enti|ringrazia\w*|took part|participat\w*|involved)\b"
+    r"tra gli enti|ringrazia\w*|took part|participat\w*)\b"
 )
 _COUNT = re.compile(r"\b(quant[ie]|numero|how many|in tutto|in totale|totale)\b")
 _BODIES = re.compile(r"\b(enti|organizzazioni|soggetti|realta|organisations?|bodies)\b")
@@ -37,7 +37,13 @@ KIND_WORDS: list[tuple[str, re.Pattern[str]]] = [
         "sindacato o associazione di categoria",
         re.compile(r"\b(sindacat\w*|associazioni di categoria|organizzazioni sindacali|unions?)\b"),
     ),
-    ("ente pubblico", re.compile(r"\b(enti pubblici|ente pubblico|istituzioni pubbliche)\b")),
+    (
+        "ente pubblico",
+        re.compile(
+            r"\b(enti pubblici|ente pubblico|istituzioni pubbliche|ministeri|ministero|"
+            r"regione|agenzie pubbliche)\b"
+        ),
+    ),
     (
         "banca o finanza",
         re.compile(r"\b(banche|banca|istitut\w* di credito|finanziatori|banks?)\b"),
@@ -130,7 +136,8 @@ class Membership:
 
     def answer(self, question: Question) -> MembershipAnswer | None:
         folded = fold(question.spelled)
-        if not self.catalogue.organisations or not _TAKING_PART.search(folded):
+        # A follow-up ("e Confcooperative?") takes the taking-part context from the turn before.
+        if not self.catalogue.organisations or not _TAKING_PART.search(fold(question.lexical)):
             return None
         kinds = [kind for kind, pattern in KIND_WORDS if pattern.search(folded)]
         if kinds:

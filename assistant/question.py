@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from assistant.answer_types import AnswerType, asked_type
-from assistant.conversation import resolve_followup
+from assistant.conversation import FollowUp, resolve_followup
 from assistant.language import detect_language, is_instruction
 from assistant.spelling import apply_corrections
 from core.italian import content_stems, expand_acronyms, fold
@@ -37,6 +37,7 @@ class Question:
     asked: str
     base: str  # the question, fused with the previous turn, or the LLM's rewrite
     previous: str | None = None  # the earlier user turn fused in, if any
+    followup: FollowUp | None = None  # "bare" or "elliptical" when fused
     standalone: str | None = None  # the LLM's rewrite, if any
     corrections: tuple[tuple[str, str], ...] = ()  # (misspelled folded word, corpus word)
     expansion: str = ""  # the plan's own terms for the everyday words used (glossary)
@@ -70,7 +71,12 @@ class Question:
             return cls(asked, standalone, standalone=standalone)
         resolved = resolve_followup(asked, history)
         if resolved.previous:
-            return cls(asked, f"{resolved.previous} {asked}", previous=resolved.previous)
+            return cls(
+                asked,
+                f"{resolved.previous} {asked}",
+                previous=resolved.previous,
+                followup=resolved.kind,
+            )
         return cls(asked, asked)
 
     @cached_property

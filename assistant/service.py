@@ -12,10 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant import templates
+from assistant.answerability import AnswerabilityModel, Features, judge, measure
 from assistant.citations import citation
 from assistant.compose import Composed, abstention, compose_extractive
-from assistant.coverage import assess, corpus_vocabulary
-from assistant.evidence import score_units
+from assistant.coverage import corpus_vocabulary
+from assistant.evidence import Candidate, score_units
+from assistant.expansion import QueryExpander
 from assistant.generation.condense import condense_question
 from assistant.generation.llm import ChatLLM
 from assistant.generation.verify import SupportChecker
@@ -28,16 +30,18 @@ from assistant.retrieve import Hit, HybridRetriever
 from assistant.spelling import Speller, apply_corrections
 from assistant.streaming import AnswerEvent, line_deltas
 from assistant.timings import Stopwatch
+from core.italian import content_stems
 from core.models import Answer, SearchResults, Turn
 from core.sections import (
     AnswerSettings,
     ConversationSettings,
-    CoverageSettings,
+    ExpansionSettings,
     LLMSettings,
     RetrievalSettings,
 )
 from indexer.catalogue import Catalogue
 from indexer.embedding import PianoEmbedding
+from indexer.glossary import Glossary
 from indexer.organisations import OrganisationCatalogue
 from indexer.stores import IndexManifest, OpenIndex
 
@@ -59,10 +63,12 @@ class Assistant:
         *,
         retrieval: RetrievalSettings,
         conversation: ConversationSettings,
-        coverage: CoverageSettings,
+        expansion: ExpansionSettings | None = None,
         answers: AnswerSettings,
         catalogue: Catalogue,
         organisations: OrganisationCatalogue | None = None,
+        glossary: Glossary | None = None,
+        answerability: AnswerabilityModel | None = None,
         llm: ChatLLM | None = None,
         llm_settings: LLMSettings | None = None,
     ) -> None:
@@ -70,7 +76,10 @@ class Assistant:
         self.embedder = embedder
         self.retriever = HybridRetriever(index, retrieval)
         self.conversation = conversation
-        self.coverage = coverage
+        self.expansion = expansion or ExpansionSettings()
+        self.glossary = glossary or Glossary()
+        self.expander = QueryExpander(self.glossary)
+        self.answerability = answerability or AnswerabilityModel.load()
         self.answers = answers
         self.embed_query = QueryEmbeddings(embedder)
         sentence_vectors = {
@@ -103,7 +112,8 @@ class Assistant:
         recent = (history or [])[-self.conversation.max_history_turns :]
         q = Question.in_conversation(question, recent, standalone)
         corrections = self.speller.corrections(q.base) if q.italian else {}
-        return q.refined(corrections, "")
+        spelled = apply_corrections(q.base, corrections)
+        return q.refined(corrections, self.expander.expansion(frozenset(content_stems(spelled))))
 
     def query_vector(self, question: Question) -> np.ndarray:
         if question.standalone:
@@ -111,7 +121,15 @@ class Assistant:
         vector = self.embed_query(question.spelled)
         if question.previous:
             previous = apply_corrections(question.previous, dict(question.corrections))
-            vector = vector + self.conversation.followup_weight * self.embed_query(previous)
+            weight = (
+                self.conversation.followup_weight
+                if question.followup == "bare"
+                else self.conversation.elliptical_weight
+            )
+            vector = vector + weight * self.embed_query(previous)
+            vector = vector / np.linalg.norm(vector)
+        if question.expansion and self.expansion.glossary_weight:
+            vector = vector + self.expansion.glossary_weight * self.embed_query(question.expansion)
             vector = vector / np.linalg.norm(vector)
         return vector
 
@@ -217,17 +235,26 @@ class Assistant:
             direct=found.direct,
         )
 
+    def evidence(self, found: Retrieved) -> tuple[list[Candidate], Features]:
+        """The scored units of the retrieved passages, and the measurements that decide whether
+        they answer the question."""
+        units = score_units(
+            found.question, found.vector, found.hits, self.index.sentence_vectors, self.answers
+        )
+        p = self.retriever.params
+        fused_max = (p.dense_weight + p.bm25_weight) / (p.rrf_k + 1)
+        corpus_cosines = self.index.sentence_vectors @ found.vector
+        return units, measure(
+            found.question, found.hits, units, self.vocabulary, fused_max, corpus_cosines
+        )
+
     def _compose(self, found: Retrieved) -> Composed:
         question = found.question
         if question.is_instruction:
             return abstention(found.hits, templates.ABSTAIN_INSTRUCTION)
-        units = score_units(
-            question, found.vector, found.hits, self.index.sentence_vectors, self.answers
-        )
-        relevance = max((c.cosine for c in units), default=0.0)
-        evidence = [c.sentence for c in units[:3]]
-        verdict = assess(question, evidence, relevance, self.vocabulary, self.coverage)
-        if not units or not verdict.covered:
+        units, features = self.evidence(found)
+        verdict = judge(question, units, features, self.answerability)
+        if not units or not verdict.answerable:
             return abstention(found.hits, templates.ABSTAIN)
         return compose_extractive(question, found.hits, units, self.answers)
 

@@ -1,6 +1,6 @@
 """The sections of the settings: each is the parameter object one component takes.
 
-`RetrievalSettings` goes to the retriever, `CoverageSettings` to the coverage checks, and so on:
+`RetrievalSettings` goes to the retriever, `AnswerSettings` to composition, and so on:
 a tuned default lives here and nowhere else. Every field also answers to its flat alias, which is
 its environment name without the `PIANO_` prefix (`chunking.max_tokens` ← `PIANO_CHUNK_MAX_TOKENS`).
 """
@@ -101,6 +101,17 @@ class RetrievalSettings(Section):
     )
 
 
+class ExpansionSettings(Section):
+    """Everyday words → the plan's terms (corpus/glossary.toml); weights chosen by CV on dev."""
+
+    glossary_weight: float = Field(
+        0.0,
+        ge=0.0,
+        validation_alias=_flat("glossary_weight"),
+        description="Weight of the glossary's plan terms in the query vector (0 = not used).",
+    )
+
+
 class ConversationSettings(Section):
     followup_weight: float = Field(
         0.5,
@@ -108,6 +119,14 @@ class ConversationSettings(Section):
         le=1.0,
         validation_alias=_flat("followup_weight"),
         description="Weight of the previous user turn for follow-ups.",
+    )
+    elliptical_weight: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        validation_alias=_flat("elliptical_weight"),
+        description="Weight of the previous user turn for a follow-up that has a topic of its "
+        "own but points back ('e per gli enti promotori…?', 'su questo').",
     )
     max_history_turns: int = Field(
         20,
@@ -117,20 +136,17 @@ class ConversationSettings(Section):
     )
 
 
-class CoverageSettings(Section):
-    """When the documents do not cover a question (abstention); calibrated on the gold set."""
+class AnswerabilitySettings(Section):
+    """When the documents are said not to answer. The model and its operating point are
+    calibrated on the dev split (`python -m evals.calibrate`); this only overrides the point."""
 
-    min_similarity: float = Field(
-        0.78,
-        validation_alias=_flat("min_similarity"),
-        description="Abstain when the best sentence's cosine to the question is lower.",
-    )
-    min_known_share: float = Field(
-        0.4,
+    decline_below: float | None = Field(
+        None,
         ge=0.0,
         le=1.0,
-        validation_alias=_flat("min_known_share"),
-        description="Abstain when the corpus knows less than this share of the topic words.",
+        validation_alias=_flat("decline_below"),
+        description="Decline when the calibrated probability that the documents answer is "
+        "lower; unset = the calibrated operating point.",
     )
 
 
@@ -279,8 +295,9 @@ SECTIONS: dict[str, type[Section]] = {
     "chunking": ChunkingSettings,
     "chroma": ChromaSettings,
     "retrieval": RetrievalSettings,
+    "expansion": ExpansionSettings,
     "conversation": ConversationSettings,
-    "coverage": CoverageSettings,
+    "answerability": AnswerabilitySettings,
     "answers": AnswerSettings,
     "llm": LLMSettings,
     "server": ServerSettings,

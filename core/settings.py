@@ -24,12 +24,13 @@ from pydantic_settings import (
 
 from core.sections import (
     SECTIONS,
+    AnswerabilitySettings,
     AnswerSettings,
     ChromaSettings,
     ChunkingSettings,
     ConversationSettings,
-    CoverageSettings,
     EmbeddingSettings,
+    ExpansionSettings,
     FeedbackSettings,
     LLMSettings,
     ProtectionSettings,
@@ -102,13 +103,18 @@ class Settings(BaseSettings):
 
     corpus_dir: Path = Field(REPO_ROOT / "corpus" / "documents", description="Documents to index.")
     data_dir: Path = Field(REPO_ROOT / "data", description="Index, caches, feedback (gitignored).")
+    glossary_file: Path = Field(
+        REPO_ROOT / "corpus" / "glossary.toml",
+        description="The plan's terms with their everyday words (reviewed like a document).",
+    )
 
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
     chroma: ChromaSettings = Field(default_factory=ChromaSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    expansion: ExpansionSettings = Field(default_factory=ExpansionSettings)
     conversation: ConversationSettings = Field(default_factory=ConversationSettings)
-    coverage: CoverageSettings = Field(default_factory=CoverageSettings)
+    answerability: AnswerabilitySettings = Field(default_factory=AnswerabilitySettings)
     answers: AnswerSettings = Field(default_factory=AnswerSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)

@@ -19,10 +19,13 @@ REPORTED_SETTINGS = (
     "bm25_weight",
     "max_per_doc",
     "source_boost",
-    "min_similarity",
-    "min_known_share",
+    "glossary_weight",
     "followup_weight",
+    "elliptical_weight",
     "answer_sentences",
+    "answer_lexical_weight",
+    "answer_type_weight",
+    "decline_below",
 )
 
 

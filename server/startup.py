@@ -10,6 +10,7 @@ import logging
 import sqlite3
 from datetime import UTC, datetime
 
+from assistant.answerability import AnswerabilityModel
 from assistant.generation.llm import ChatLLM
 from assistant.service import Assistant
 from core.settings import Settings
@@ -17,6 +18,7 @@ from feedback.question_log import QuestionLog
 from feedback.store import FeedbackStore
 from indexer.catalogue import load_catalogue
 from indexer.embedding import PianoEmbedding
+from indexer.glossary import load_glossary
 from indexer.organisations import extract_organisations
 from indexer.stores import IndexMissing, ModelMismatch, open_index
 
@@ -45,10 +47,12 @@ def build_assistant(settings: Settings, embedder: PianoEmbedding | None = None) 
         embedder,
         retrieval=settings.retrieval,
         conversation=settings.conversation,
-        coverage=settings.coverage,
+        expansion=settings.expansion,
         answers=settings.answers,
         catalogue=load_catalogue(settings.builds_dir / index.manifest.build_id),
         organisations=extract_organisations(index.chunks.values()),
+        glossary=load_glossary(settings.glossary_file),
+        answerability=AnswerabilityModel.load().at(settings.answerability.decline_below),
         llm=ChatLLM.from_settings(settings.llm),
         llm_settings=settings.llm,
     )

@@ -27,10 +27,10 @@ def test_flat_env_names_reach_their_section(monkeypatch):
 
 def test_the_env_file_is_read_and_the_environment_wins(tmp_path, monkeypatch):
     env = tmp_path / ".env"
-    env.write_text("PIANO_TOP_K=9\nPIANO_MIN_SIMILARITY=0.7\n")
+    env.write_text("PIANO_TOP_K=9\nPIANO_ANSWER_MARGIN=0.07\n")
     monkeypatch.setenv("PIANO_TOP_K", "3")
     s = Settings(_env_file=env)
-    assert s.retrieval.top_k == 3 and s.coverage.min_similarity == 0.7
+    assert s.retrieval.top_k == 3 and s.answers.margin == 0.07
 
 
 def test_code_may_use_flat_names_and_they_win_over_the_environment(monkeypatch):
