@@ -29,11 +29,11 @@ install: $(VENV)/.installed ## create .venv and install the project
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(PIP) install -q torch==2.13.0
 	$(PIP) install -q -e '.[dev,st]'
-	@dpkg -s chromium fonts-noto-color-emoji >/dev/null 2>&1 || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji; }
+	@dpkg -s chromium fonts-noto-color-emoji postgresql nginx >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji postgresql nginx; }
 	touch $@
 
-install-test: $(VENV)/.installed-test ## install what the tests need (sentence-transformers, Chromium)
+install-test: $(VENV)/.installed-test ## install what the tests need (sentence-transformers, Chromium, PostgreSQL, nginx)
 
 index: install ## build or update the index (incremental)
 	$(PY) -m indexer build

@@ -265,6 +265,21 @@ class FeedbackSettings(Section):
         description="Record each asked question (text, abstained, time; never who asked) for "
         "the gap report.",
     )
+    database_url: SecretStr | None = Field(
+        None,
+        validation_alias=_flat("database_url"),
+        description="Where feedback and the question log live: a SQLAlchemy URL such as "
+        "postgresql://piano:…@db.example:5432/piano (shared by every replica); unset = the "
+        "SQLite file feedback.sqlite in the data directory.",
+    )
+    database_pool_size: int = Field(
+        5,
+        ge=1,
+        le=100,
+        validation_alias=_flat("database_pool_size"),
+        description="Connections each server process keeps open to the database (up to twice "
+        "as many more under bursts).",
+    )
 
 
 SECTIONS: dict[str, type[Section]] = {
