@@ -210,6 +210,14 @@ class ServerSettings(Section):
         validation_alias=_flat("log_format"),
         description="Server logs: one JSON object per line, or plain text.",
     )
+    build_poll_s: float = Field(
+        5.0,
+        ge=0.0,
+        validation_alias=_flat("build_poll_s"),
+        description="Seconds between two looks at the published build (CURRENT in the data "
+        "directory); a new one is opened and served without a restart. 0 = the build found at "
+        "start-up is served until a restart or an admin reindex.",
+    )
 
 
 class ProtectionSettings(Section):

@@ -16,7 +16,7 @@ from feedback.question_log import QuestionLog
 from feedback.store import FeedbackStore
 from indexer.catalogue import load_catalogue
 from indexer.embedding import PianoEmbedding
-from indexer.stores import IndexMissing, ModelMismatch, open_index
+from indexer.stores import ChromaMismatch, IndexMissing, ModelMismatch, open_index
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def open_assistant(
         assistant = build_assistant(settings, embedder)
         check_consistent(assistant)
         return assistant, None
-    except (IndexMissing, ModelMismatch) as exc:
+    except (IndexMissing, ModelMismatch, ChromaMismatch) as exc:
         log.error("index unavailable: %s", exc)
         return None, str(exc)
     except Exception as exc:  # any other failure to open is a damaged data directory
