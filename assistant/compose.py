@@ -5,17 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import numpy as np
-
 from assistant import templates
+from assistant.answer_types import AnswerType
 from assistant.citations import citation
-from assistant.coverage import assess
+from assistant.evidence import Candidate, counts_asked_thing
 from assistant.question import Question
 from assistant.retrieve import Hit
-from core.italian import content_stems
 from core.limits import LIST_ITEM_START
 from core.models import Citation
-from core.sections import AnswerSettings, CoverageSettings
+from core.sections import AnswerSettings
 from indexer.stores import StoredChunk
 
 LIST_QUESTION = re.compile(
@@ -26,42 +24,11 @@ LIST_QUESTION = re.compile(
 
 
 @dataclass
-class Candidate:
-    hit_rank: int
-    hit: Hit
-    sentence: str
-    cosine: float
-    score: float
-    vector: np.ndarray
-
-
-@dataclass
 class Composed:
     answer: str
     citations: list[Citation]
     abstained: bool
-
-
-def score_sentences(
-    question: Question,
-    query_vector: np.ndarray,
-    hits: list[Hit],
-    sentence_vectors: np.ndarray,
-    params: AnswerSettings,
-) -> list[Candidate]:
-    """Every sentence of the retrieved passages, scored by embedding similarity + lexical overlap."""
-    q_stems = question.stems
-    out: list[Candidate] = []
-    for rank, hit in enumerate(hits):
-        start = hit.chunk.sentence_start
-        vectors = sentence_vectors[start : start + len(hit.chunk.sentences)]
-        cosines = vectors @ query_vector if len(vectors) else np.zeros(0)
-        for sentence, vector, cos in zip(hit.chunk.sentences, vectors, cosines):
-            overlap = len(q_stems & content_stems(sentence)) / max(1, len(q_stems))
-            score = float(cos) + params.lexical_weight * overlap - 0.005 * rank
-            out.append(Candidate(rank, hit, sentence, float(cos), score, vector))
-    out.sort(key=lambda c: c.score, reverse=True)
-    return out
+    direct: str | None = None
 
 
 def _pick(candidates: list[Candidate], params: AnswerSettings) -> list[Candidate]:
@@ -104,51 +71,89 @@ def _best_list(hits: list[Hit], candidates: list[Candidate], margin: float) -> C
 
 
 def compose_extractive(
-    question: Question,
-    query_vector: np.ndarray,
-    hits: list[Hit],
-    sentence_vectors: np.ndarray,
-    params: AnswerSettings,
-    coverage_params: CoverageSettings,
-    vocabulary: set[str],
+    question: Question, hits: list[Hit], candidates: list[Candidate], params: AnswerSettings
 ) -> Composed:
-    """Retrieval's text (`question.lexical`) scores the sentences; the user's own words
-    (`question.asked`) decide the lead-in and whether a list is wanted."""
-    asked = question.asked
-    candidates = score_sentences(question, query_vector, hits, sentence_vectors, params)
-    relevance = max((c.cosine for c in candidates), default=0.0)
-    coverage = assess(
-        question, [c.sentence for c in candidates[:3]], relevance, vocabulary, coverage_params
+    """The answer from the scored units (the documents cover the question: decided before).
+
+    The user's own words (`question.asked`) decide whether a list is wanted; a question asking
+    for a date, a number, names, a place or a title gets the words that answer on its first line.
+    """
+    quoted = _Quotes()
+    listed = (
+        _best_list(hits, candidates, params.margin)
+        if LIST_QUESTION.search(question.asked)
+        else None
     )
-    if not candidates or not coverage.covered:
-        return abstention(hits, templates.ABSTAIN)
-
-    numbers: dict[str, int] = {}
-    quotes: dict[str, list[str]] = {}
-
-    def marker(hit: Hit, sentence: str) -> int:
-        cid = hit.chunk.chunk_id
-        numbers.setdefault(cid, len(numbers) + 1)
-        quotes.setdefault(cid, []).append(sentence)
-        return numbers[cid]
-
-    listed = _best_list(hits, candidates, params.margin) if LIST_QUESTION.search(asked) else None
+    direct = None
     if listed is not None:
         items = _list_items(listed.hit.chunk)
-        lines = [templates.bullet(s, marker(listed.hit, s)) for s in items[: params.max_bullets]]
-        picked_hits = [listed.hit]
+        lines = [
+            templates.bullet(s, quoted.mark(listed.hit, s)) for s in items[: params.max_bullets]
+        ]
     else:
-        picked = _pick(candidates, params)
-        lines = [templates.quoted(c.sentence, marker(c.hit, c.sentence)) for c in picked]
-        picked_hits = [c.hit for c in picked]
+        picked = _lead_with_the_answer(question, _pick(candidates, params))
+        lines = [templates.quoted(c.sentence, quoted.mark(c.hit, c.sentence)) for c in picked]
+        direct = _direct(picked, quoted)
+    citations = quoted.citations()
+    head = templates.lead_in([c.source_type for c in citations])
+    if direct is not None:
+        text, n = direct
+        head = f"{templates.direct_line(text, n)}\n\n{head}"
+    return Composed(
+        head + "\n\n" + "\n".join(lines), citations, False, direct[0] if direct else None
+    )
 
-    by_id = {h.chunk.chunk_id: h for h in picked_hits}
-    citations = [
-        citation(n, by_id[cid].chunk, by_id[cid].score, " ".join(quotes[cid]))
-        for cid, n in numbers.items()
-    ]
-    head = templates.lead_in([c.source_type for c in citations], templates.question_focus(asked))
-    return Composed(head + "\n\n" + "\n".join(lines), citations, False)
+
+class _Quotes:
+    """Markers by passage, in the order the answer first cites them, and what it quotes."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+        self.quotes: dict[str, list[str]] = {}
+        self.highlights: dict[str, list[str]] = {}
+        self.hits: dict[str, Hit] = {}
+
+    def mark(self, hit: Hit, sentence: str) -> int:
+        cid = hit.chunk.chunk_id
+        self.numbers.setdefault(cid, len(self.numbers) + 1)
+        self.quotes.setdefault(cid, []).append(sentence)
+        self.hits[cid] = hit
+        return self.numbers[cid]
+
+    def highlight(self, hit: Hit, spans: list[str]) -> None:
+        self.highlights.setdefault(hit.chunk.chunk_id, []).extend(spans)
+
+    def citations(self) -> list[Citation]:
+        out = []
+        for cid, n in self.numbers.items():
+            c = citation(n, self.hits[cid].chunk, self.hits[cid].score, " ".join(self.quotes[cid]))
+            c.highlights = list(dict.fromkeys(self.highlights.get(cid, [])))
+            out.append(c)
+        return out
+
+
+def _lead_with_the_answer(question: Question, picked: list[Candidate]) -> list[Candidate]:
+    """The picked units with the best one carrying the asked type first (so its marker is [1]);
+    a count carries it only if it counts the asked thing."""
+    for c in picked:
+        if question.asks is AnswerType.NUMBER:
+            c.spans = counts_asked_thing(question, c.spans)
+    carrying = next((c for c in picked if c.spans), None)
+    if carrying is None:
+        return picked
+    return [carrying, *(c for c in picked if c is not carrying)]
+
+
+def _direct(picked: list[Candidate], quoted: _Quotes) -> tuple[str, int] | None:
+    """The asked-for spans of the first quoted unit (when it has some), and its marker; they
+    are marked wherever that passage's quote is shown."""
+    if not picked or not picked[0].spans:
+        return None
+    first = picked[0]
+    for c in picked:
+        if c.hit is first.hit and c.spans:
+            quoted.highlight(c.hit, c.spans)
+    return "; ".join(dict.fromkeys(first.spans)), quoted.numbers[first.hit.chunk.chunk_id]
 
 
 def abstention(hits: list[Hit], message: str) -> Composed:

@@ -6,29 +6,56 @@ re-folds, re-stems or re-detects the language of the text it was given.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from functools import cached_property
 
+from assistant.answer_types import AnswerType, asked_type
 from assistant.conversation import resolve_followup
 from assistant.language import detect_language, is_instruction
+from assistant.spelling import apply_corrections
 from core.italian import content_stems, expand_acronyms, fold
 from core.models import Turn
+
+# "In che fase…?", "quale area del piano…?": the answer is the name of a section.
+_NAMES_A_SECTION = re.compile(
+    r"\b(che|quale|quali|in che|in quale|nome della|nome del)\s+"
+    r"(fase|fasi|area|aree|capitolo|sezione|tavolo|tavoli|macro-?tem\w*|priorita|ambito)\b"
+)
 
 
 @dataclass(frozen=True)
 class Question:
     """What the user asked, and what the pipeline looks for.
 
-    `asked` is the user's own words: they decide the language, the lead-in and whether a list is
-    wanted. `lexical` is what retrieval and the coverage checks read: the question itself, the
-    question fused with the previous user turn for a bare follow-up ("E per i giovani?"), or the
-    LLM's standalone rewrite of it.
+    `asked` is the user's own words: they decide the language, the answer type and whether a
+    list is wanted. `base` is the question itself, the question fused with the previous user
+    turn for a bare follow-up ("E per i giovani?"), or the LLM's standalone rewrite of it;
+    `lexical` adds the corrections and the glossary's terms to it.
     """
 
     asked: str
-    lexical: str
+    base: str  # the question, fused with the previous turn, or the LLM's rewrite
     previous: str | None = None  # the earlier user turn fused in, if any
     standalone: str | None = None  # the LLM's rewrite, if any
+    corrections: tuple[tuple[str, str], ...] = ()  # (misspelled folded word, corpus word)
+    expansion: str = ""  # the plan's own terms for the everyday words used (glossary)
+
+    def refined(self, corrections: dict[str, str], expansion: str) -> Question:
+        """The same question with its typos read right and the plan's terms added."""
+        return replace(self, corrections=tuple(corrections.items()), expansion=expansion)
+
+    @cached_property
+    def lexical(self) -> str:
+        """What retrieval and the coverage checks read: `base`, typos corrected, plus the
+        glossary's plan terms."""
+        text = apply_corrections(self.base, dict(self.corrections))
+        return f"{text} {self.expansion}" if self.expansion else text
+
+    @cached_property
+    def spelled(self) -> str:
+        """The user's own words with typos corrected (what the dense query embeds)."""
+        return apply_corrections(self.asked, dict(self.corrections))
 
     @classmethod
     def of(cls, text: str) -> Question:
@@ -57,6 +84,16 @@ class Question:
     @cached_property
     def is_instruction(self) -> bool:
         return is_instruction(self.asked)
+
+    @cached_property
+    def asks(self) -> AnswerType:
+        """What the user's own words ask for (a number, a date, a person…)."""
+        return asked_type(self.asked)
+
+    @cached_property
+    def asks_heading(self) -> bool:
+        """A title, or the name of a phase, area or table: headings can answer it."""
+        return self.asks is AnswerType.TITLE or bool(_NAMES_A_SECTION.search(fold(self.asked)))
 
     @cached_property
     def folded(self) -> str:

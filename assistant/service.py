@@ -14,15 +14,18 @@ import numpy as np
 from assistant import templates
 from assistant.citations import citation
 from assistant.compose import Composed, abstention, compose_extractive
-from assistant.coverage import corpus_vocabulary
+from assistant.coverage import assess, corpus_vocabulary
+from assistant.evidence import score_units
 from assistant.generation.condense import condense_question
 from assistant.generation.llm import ChatLLM
 from assistant.generation.verify import SupportChecker
 from assistant.generation.writer import AnswerWriter
+from assistant.membership import Membership
 from assistant.profiles import ProfileMatcher, compose_measures_answer, is_measures_question
 from assistant.query_vectors import QueryEmbeddings
 from assistant.question import Question
 from assistant.retrieve import Hit, HybridRetriever
+from assistant.spelling import Speller, apply_corrections
 from assistant.streaming import AnswerEvent, line_deltas
 from assistant.timings import Stopwatch
 from core.models import Answer, SearchResults, Turn
@@ -35,6 +38,7 @@ from core.sections import (
 )
 from indexer.catalogue import Catalogue
 from indexer.embedding import PianoEmbedding
+from indexer.organisations import OrganisationCatalogue
 from indexer.stores import IndexManifest, OpenIndex
 
 
@@ -58,6 +62,7 @@ class Assistant:
         coverage: CoverageSettings,
         answers: AnswerSettings,
         catalogue: Catalogue,
+        organisations: OrganisationCatalogue | None = None,
         llm: ChatLLM | None = None,
         llm_settings: LLMSettings | None = None,
     ) -> None:
@@ -74,8 +79,11 @@ class Assistant:
             for i, sentence in enumerate(chunk.sentences)
         }
         self.profiles = ProfileMatcher(catalogue, sentence_vectors.get, self.embed_query)
-        self.vocabulary = corpus_vocabulary(
-            [f"{c.meta.title} {c.meta.section} {c.text}" for c in index.chunks.values()]
+        corpus_texts = [f"{c.meta.title} {c.meta.section} {c.text}" for c in index.chunks.values()]
+        self.vocabulary = corpus_vocabulary(corpus_texts)
+        self.speller = Speller(corpus_texts)
+        self.membership = Membership(
+            organisations or OrganisationCatalogue(organisations=[]), index.chunks
         )
         self.llm = llm  # None: extractive answers only, and no network at all
         self.checker = SupportChecker(
@@ -93,16 +101,17 @@ class Assistant:
     ) -> Question:
         """The question in its conversation (the recent turns only)."""
         recent = (history or [])[-self.conversation.max_history_turns :]
-        return Question.in_conversation(question, recent, standalone)
+        q = Question.in_conversation(question, recent, standalone)
+        corrections = self.speller.corrections(q.base) if q.italian else {}
+        return q.refined(corrections, "")
 
     def query_vector(self, question: Question) -> np.ndarray:
         if question.standalone:
             return self.embed_query(question.standalone)
-        vector = self.embed_query(question.asked)
+        vector = self.embed_query(question.spelled)
         if question.previous:
-            vector = vector + self.conversation.followup_weight * self.embed_query(
-                question.previous
-            )
+            previous = apply_corrections(question.previous, dict(question.corrections))
+            vector = vector + self.conversation.followup_weight * self.embed_query(previous)
             vector = vector / np.linalg.norm(vector)
         return vector
 
@@ -150,11 +159,11 @@ class Assistant:
         generated sentences that survive verification as they arrive, and the extractive answer
         whenever the LLM fails or nothing it wrote is supported."""
         clock = Stopwatch()
-        measures = self._measures_answer(question)
-        if measures is not None:
+        routed = self._measures_answer(question) or self._membership_answer(question, history)
+        if routed is not None:
             clock.laps = {"retrieve": 0.0}
             clock.lap("compose")
-            yield from self._finish(measures, clock)
+            yield from self._finish(routed, clock)
             return
         standalone = None
         if self.llm is not None and history:
@@ -172,6 +181,7 @@ class Assistant:
             abstained=composed.abstained,
             citations=composed.citations,
             note=note,
+            direct=composed.direct,
         )
         if self.writer is not None and not composed.abstained:
             # The extractive check decides whether the documents cover the question at all:
@@ -194,18 +204,32 @@ class Assistant:
         text, citations = compose_measures_answer(matches, self.index.chunks.__getitem__)
         return Answer(question=question, answer=text, abstained=False, citations=citations)
 
-    def _compose(self, found: Retrieved) -> Composed:
-        if found.question.is_instruction:
-            return abstention(found.hits, templates.ABSTAIN_INSTRUCTION)
-        return compose_extractive(
-            found.question,
-            found.vector,
-            found.hits,
-            self.index.sentence_vectors,
-            self.answers,
-            self.coverage,
-            self.vocabulary,
+    def _membership_answer(self, question: str, history: list[Turn] | None) -> Answer | None:
+        """Who took part ("c'era il Politecnico?"): answered from the list of organisations."""
+        found = self.membership.answer(self.analyse(question, history))
+        if found is None:
+            return None
+        return Answer(
+            question=question,
+            answer=found.text,
+            abstained=False,
+            citations=found.citations,
+            direct=found.direct,
         )
+
+    def _compose(self, found: Retrieved) -> Composed:
+        question = found.question
+        if question.is_instruction:
+            return abstention(found.hits, templates.ABSTAIN_INSTRUCTION)
+        units = score_units(
+            question, found.vector, found.hits, self.index.sentence_vectors, self.answers
+        )
+        relevance = max((c.cosine for c in units), default=0.0)
+        evidence = [c.sentence for c in units[:3]]
+        verdict = assess(question, evidence, relevance, self.vocabulary, self.coverage)
+        if not units or not verdict.covered:
+            return abstention(found.hits, templates.ABSTAIN)
+        return compose_extractive(question, found.hits, units, self.answers)
 
     @staticmethod
     def _finish(answer: Answer, clock: Stopwatch) -> Iterator[AnswerEvent]:

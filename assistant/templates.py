@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 LEAD_IN_BY_TYPE = {
     "piano": "Secondo il Piano",
     "consultazione": "Nel resoconto della consultazione",
@@ -12,22 +10,6 @@ LEAD_IN_BY_TYPE = {
     "stampa": "Secondo la stampa",
 }
 LEAD_IN_MIXED = "Secondo i documenti"
-
-# Fitted to what the question asks; joined to the source lead-in: "Secondo il Piano, sulla data:".
-# Patterns match at word starts ("anno" must not fire inside "hanno").
-QUESTION_FOCUS = [
-    (r"\b(quando|in che data|che giorno|in che anno|in che mese|when|what date)\b", "sulla data"),
-    (r"\b(quant[aeio]|numero|how many|how much)\b", "sui numeri"),
-    (r"\b(chi|who)\b", "sulle persone e gli enti"),
-    (
-        r"\b(cambiat\w*|modific\w*|integrazion\w*|recepit\w*|changed?)\b",
-        "su cosa è cambiato dopo la consultazione",
-    ),
-    (
-        r"\b(obiettiv\w*|priorit\w*|misur\w*|azion\w*|objectives?|measures?)\b",
-        "sugli obiettivi e le azioni",
-    ),
-]
 
 ABSTAIN = (
     "I documenti che conosco non rispondono a questa domanda: non ho trovato un passaggio "
@@ -43,6 +25,23 @@ MEASURES_LEAD_IN = (
     "dalla consultazione):"
 )
 
+# Questions about who took part, answered from the list of organisations.
+MEMBERSHIP_FOUND = "Sì, nell'elenco degli enti che hanno partecipato al percorso compare:"
+
+
+def membership_count(n: int, label: str) -> str:
+    return f"{n} {label}"
+
+
+def membership_kinds(counted: str) -> str:
+    return f"Nell'elenco degli enti che hanno partecipato al percorso ({counted}):"
+
+
+def membership_total(last_number: int, notes: list[str]) -> str:
+    extra = "".join(f"; {note}" for note in notes)
+    return f"{last_number} enti elencati{extra}"
+
+
 # A one-line note for questions in another language; the quotes stay in Italian.
 LANGUAGE_NOTES = {
     "en": "Note: the documents are in Italian, so the answer quotes them in Italian.",
@@ -52,17 +51,16 @@ LANGUAGE_NOTES = {
 }
 
 
-def lead_in(source_types: list[str], focus: str | None) -> str:
+def lead_in(source_types: list[str]) -> str:
+    """What kind of source the quotes come from: the one thing a lead-in adds."""
     kinds = list(dict.fromkeys(source_types))
     head = LEAD_IN_BY_TYPE.get(kinds[0], LEAD_IN_MIXED) if len(kinds) == 1 else LEAD_IN_MIXED
-    return f"{head}, {focus}:" if focus else f"{head}:"
+    return f"{head}:"
 
 
-def question_focus(question: str) -> str | None:
-    for pattern, focus in QUESTION_FOCUS:
-        if re.search(pattern, question, re.IGNORECASE):
-            return focus
-    return None
+def direct_line(words: str, n: int) -> str:
+    """The answer's first line: the words that answer, quoted from passage [n]."""
+    return f"{words} [{n}]"
 
 
 def quoted(sentence: str, n: int) -> str:

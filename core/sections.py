@@ -155,6 +155,13 @@ class AnswerSettings(Section):
     max_bullets: int = Field(
         8, ge=1, validation_alias=_flat("answer_max_bullets"), description="Items of a list."
     )
+    type_weight: float = Field(
+        0.05,
+        ge=0.0,
+        validation_alias=_flat("answer_type_weight"),
+        description="Bonus of a sentence that carries what the question asks for (a number for "
+        "'quanti', a date for 'quando'…); twice for a count of the very thing asked.",
+    )
 
 
 class LLMSettings(Section):

@@ -35,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
         "--out", type=Path, default=None, help="report folder (default evals/results)"
     )
     parser.add_argument("--no-baselines", action="store_true", help="evaluate ours only")
+    parser.add_argument(
+        "--name", default="latest", help="report file name in the folder (default: latest)"
+    )
     args = parser.parse_args(argv)
 
     from core.settings import Settings
@@ -70,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         results[name] = breakdown(run_system(system, gold))
     meta = {
         "gold_items": len(gold),
+        "test": sum(g.split == "test" for g in gold),
+        "dev": sum(g.split == "dev" for g in gold),
         "answerable": sum(g.expect == "answer" for g in gold),
         "abstain": sum(g.expect == "abstain" for g in gold),
         "followups": sum(g.followup for g in gold),
@@ -84,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     from evals.profiles import evaluate_measures
 
     measures = evaluate_measures(assistant)
-    path = write_report(results, meta, args.out or RESULTS_DIR, measures)
+    path = write_report(results, meta, args.out or RESULTS_DIR, measures, args.name)
     print(path.read_text())
     return 0
 

@@ -1,4 +1,10 @@
-"""The gold set: Italian questions by kind of user, with the phrase the right passage contains."""
+"""The gold set: questions by kind of user and kind of difficulty, with the phrase that answers.
+
+Discipline (see README, "Quality"): the questions were written from the documents before any
+system ran on them. The `test` split (blind, written by someone who never saw the system) is
+frozen: no weight, threshold, rule or glossary entry is ever chosen by looking at it; tuning uses
+cross-validation on `dev` only, and reports give dev and test apart.
+"""
 
 from __future__ import annotations
 
@@ -19,11 +25,27 @@ class Support(BaseModel):
     phrase: str
 
 
+Category = Literal[
+    "plain",  # ordinary phrasing
+    "jargon",  # everyday words for the plan's terms
+    "typo",  # typos and missing accents in the key word
+    "membership",  # the list of organisations read as data
+    "heading",  # answered by a title, heading or list label
+    "answer_type",  # how many / when / who / where
+    "decline_near",  # near-topic, not answered by the documents
+    "decline_far",  # off-topic
+    "followup",  # an elliptical next turn
+    "followup_switch",  # the last turn switches topic
+    "foreign",  # not in Italian
+]
+
+
 class GoldItem(BaseModel):
     id: str
     kind: Literal["giovane", "giornalista", "pa"]
     lang: str
     split: Literal["dev", "test"]
+    category: Category
     question: str
     history: list[Turn] = []
     expect: Literal["answer", "abstain"]

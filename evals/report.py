@@ -1,30 +1,40 @@
-"""Run systems over the gold set and write the side-by-side report (Markdown + JSON)."""
+"""Run systems over the gold set and write the side-by-side report (Markdown + JSON), dev and test apart."""
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import get_args
 
-from evals.gold import GoldItem
+from evals.gold import Category, GoldItem
 from evals.scoring import Outcome, summarise
 from evals.systems import System
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 KINDS = ("giovane", "giornalista", "pa")
+SPLITS = ("test", "dev")
+CATEGORIES: tuple[str, ...] = get_args(Category)
+# What a user gets first, then what retrieval found, then the time it took.
 COLUMNS = [
+    ("cited_hit", "citata giusta"),
+    ("answer_hit", "risposta giusta"),
+    ("abstain_precision", "rifiuto P"),
+    ("abstain_recall", "rifiuto R"),
+    ("false_abstain_rate", "rifiuti errati"),
+    ("followups", "seguiti"),
     ("hit@1", "hit@1"),
     ("hit@5", "hit@5"),
     ("mrr", "MRR"),
-    ("ndcg@5", "nDCG@5"),
-    ("followup_hit@5", "follow-up hit@5"),
-    ("phrase_in_answer", "frase in risposta"),
-    ("citation_precision", "precisione citazioni"),
-    ("abstain_precision", "astensione P"),
-    ("abstain_recall", "astensione R"),
-    ("false_abstain_rate", "astensioni errate"),
     ("latency_p50_ms", "p50 ms"),
     ("latency_p95_ms", "p95 ms"),
+]
+CATEGORY_COLUMNS = [
+    ("cited_hit", "citata giusta"),
+    ("answer_hit", "risposta giusta"),
+    ("abstain_recall", "rifiuto R"),
+    ("false_abstain_rate", "rifiuti errati"),
+    ("hit@5", "hit@5"),
 ]
 
 
@@ -33,12 +43,15 @@ def run_system(system: System, gold: list[GoldItem]) -> list[Outcome]:
 
 
 def breakdown(outcomes: list[Outcome]) -> dict[str, dict]:
+    """Figures for every split, split × kind of user, split × category, and all together."""
     groups: dict[str, list[Outcome]] = {"tutte": outcomes}
-    for kind in KINDS:
-        groups[kind] = [o for o in outcomes if o.item.kind == kind]
-    groups["dev"] = [o for o in outcomes if o.item.split == "dev"]
-    groups["test"] = [o for o in outcomes if o.item.split == "test"]
-    groups["english"] = [o for o in outcomes if o.item.lang != "it"]
+    for split in SPLITS:
+        in_split = [o for o in outcomes if o.item.split == split]
+        groups[split] = in_split
+        for kind in KINDS:
+            groups[f"{split}:{kind}"] = [o for o in in_split if o.item.kind == kind]
+        for category in CATEGORIES:
+            groups[f"{split}:{category}"] = [o for o in in_split if o.item.category == category]
     return {name: summarise(group) for name, group in groups.items() if group}
 
 
@@ -48,6 +61,19 @@ def _cell(value: object) -> str:
         if value is None
         else (f"{value:.3f}" if isinstance(value, float) and value <= 1 else str(value))
     )
+
+
+def _row(name: str, row: dict, columns: list[tuple[str, str]], n: bool = False) -> str:
+    count = f" {row['n']} |" if n else ""
+    return f"| {name} |{count} " + " | ".join(_cell(row.get(k)) for k, _ in columns) + " |"
+
+
+def _header(first: str, columns: list[tuple[str, str]], n: bool = False) -> list[str]:
+    count = " n |" if n else ""
+    return [
+        f"| {first} |{count} " + " | ".join(label for _, label in columns) + " |",
+        "|---|" + ("---|" if n else "") + "---|" * len(columns),
+    ]
 
 
 def measures_markdown(rows: dict[str, dict]) -> list[str]:
@@ -68,41 +94,45 @@ def measures_markdown(rows: dict[str, dict]) -> list[str]:
 def to_markdown(
     results: dict[str, dict[str, dict]], meta: dict, measures: dict[str, dict] | None = None
 ) -> str:
+    ours_name = next(iter(results))
     lines = [
         "# Valutazione — Chiedi al Piano",
         "",
-        f"Gold set: {meta['gold_items']} domande ({meta['answerable']} con risposta, "
-        f"{meta['abstain']} da astenersi, {meta['followups']} di seguito, {meta['english']} in "
-        f"inglese). Indice: {meta['chunks']} passaggi, modello {meta['embedder']}. "
+        f"Gold set: {meta['gold_items']} domande — test {meta.get('test', '—')} (congelato, "
+        f"scritto alla cieca), dev {meta.get('dev', '—')}; {meta['answerable']} con risposta, "
+        f"{meta['abstain']} da rifiutare, {meta['followups']} di seguito, {meta['english']} non "
+        f"in italiano. Indice: {meta['chunks']} passaggi, modello {meta['embedder']}. "
         f"Generato il {meta['generated']} con `{meta['command']}`.",
         "",
-        "## Sistemi a confronto (tutte le domande)",
+        "*citata giusta*: un passaggio citato contiene la frase di riferimento; *risposta giusta*: "
+        "la contiene il testo della risposta; *rifiuto P/R*: precisione e richiamo del «i documenti "
+        "non lo dicono»; *rifiuti errati*: domande con risposta rifiutate; *seguiti*: domande di "
+        "seguito trattate bene (citata giusta, o rifiuto dove va rifiutato).",
         "",
-        "| sistema | " + " | ".join(label for _, label in COLUMNS) + " |",
-        "|---|" + "---|" * len(COLUMNS),
     ]
-    for name, groups in results.items():
-        row = groups["tutte"]
-        lines.append(f"| {name} | " + " | ".join(_cell(row.get(k)) for k, _ in COLUMNS) + " |")
-    lines += ["", "## Per tipo di utente e per sottoinsieme", ""]
-    for name, groups in results.items():
-        lines += [
-            f"### {name}",
-            "",
-            "| gruppo | n | " + " | ".join(label for _, label in COLUMNS) + " |",
-            "|---|---|" + "---|" * len(COLUMNS),
-        ]
-        for group, row in groups.items():
-            lines.append(
-                f"| {group} | {row['n']} | "
-                + " | ".join(_cell(row.get(k)) for k, _ in COLUMNS)
-                + " |"
-            )
+    for split, title in (("test", "Test (congelato)"), ("dev", "Dev")):
+        lines += [f"## {title} — sistemi a confronto", "", *_header("sistema", COLUMNS)]
+        lines += [_row(name, groups[split], COLUMNS) for name, groups in results.items()
+                  if split in groups]  # fmt: skip
         lines.append("")
+    ours = results[ours_name]
+    lines += [f"## Per tipo di domanda — {ours_name}", ""]
+    for split in SPLITS:
+        lines += [f"### {split}", "", *_header("categoria", CATEGORY_COLUMNS, n=True)]
+        for category in CATEGORIES:
+            if (row := ours.get(f"{split}:{category}")) is not None:
+                lines.append(_row(category, row, CATEGORY_COLUMNS, n=True))
+        lines.append("")
+    lines += [f"## Per tipo di utente — {ours_name}", "", *_header("gruppo", COLUMNS, n=True)]
+    for split in SPLITS:
+        for kind in KINDS:
+            if (row := ours.get(f"{split}:{kind}")) is not None:
+                lines.append(_row(f"{split}: {kind}", row, COLUMNS, n=True))
     lines += [
+        "",
         "Note: hit@k = un passaggio del documento giusto che contiene la frase di riferimento è "
-        "tra i primi k; i sistemi di solo recupero non rispondono né si astengono (—). Le "
-        "baseline ricevono la domanda senza la cronologia.",
+        "tra i primi k; i sistemi di solo recupero non rispondono né rifiutano (—). Le baseline "
+        "ricevono la domanda senza la cronologia.",
         "",
     ]
     if measures:
@@ -115,14 +145,15 @@ def write_report(
     meta: dict,
     out_dir: Path = RESULTS_DIR,
     measures: dict[str, dict] | None = None,
+    name: str = "latest",
 ) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     meta = {**meta, "generated": datetime.now(UTC).isoformat(timespec="seconds")}
-    (out_dir / "latest.json").write_text(
+    (out_dir / f"{name}.json").write_text(
         json.dumps(
             {"meta": meta, "systems": results, "measures": measures}, ensure_ascii=False, indent=2
         )
     )
-    path = out_dir / "latest.md"
+    path = out_dir / f"{name}.md"
     path.write_text(to_markdown(results, meta, measures))
     return path

@@ -16,7 +16,7 @@ class Outcome:
     ranking: list[tuple[str, str]]  # (doc_id, passage text), best first
     answer: str | None = None  # None for retrieval-only baselines
     abstained: bool | None = None
-    cited: list[tuple[str, str]] = field(default_factory=list)
+    cited: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, section + passage)
     latency_ms: float | None = None
 
     def first_hit(self) -> int | None:
@@ -37,12 +37,37 @@ def _percentile(values: list[float], q: float) -> float | None:
     return round(ordered[min(len(ordered) - 1, int(math.ceil(q * len(ordered))) - 1)], 1)
 
 
+def _f1(correct: int, predicted: int, expected: int) -> float | None:
+    if not predicted or not expected or not correct:
+        return 0.0 if expected else None
+    precision, recall = correct / predicted, correct / expected
+    return round(2 * precision * recall / (precision + recall), 4)
+
+
 def ndcg_at_5(outcome: Outcome) -> float:
     gains = [1.0 if supports(outcome.item, d, t) else 0.0 for d, t in outcome.ranking[:5]]
     dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains))
     ideal_hits = min(5, max(1, len({s.doc_id for s in outcome.item.support})))
     idcg = sum(1 / math.log2(i + 2) for i in range(ideal_hits))
     return min(1.0, dcg / idcg)
+
+
+def cited_hit(outcome: Outcome) -> bool:
+    """An answer (not a decline) with a cited passage that holds a gold phrase."""
+    return not outcome.abstained and any(supports(outcome.item, d, t) for d, t in outcome.cited)
+
+
+def answer_hit(outcome: Outcome) -> bool:
+    """An answer (not a decline) whose own text holds a gold phrase."""
+    text = normalise(outcome.answer or "")
+    return not outcome.abstained and any(normalise(s.phrase) in text for s in outcome.item.support)
+
+
+def handled(outcome: Outcome) -> bool:
+    """Right for its kind: a cited hit for an answerable item, a decline for the others."""
+    if outcome.item.expect == "abstain":
+        return bool(outcome.abstained)
+    return cited_hit(outcome)
 
 
 def summarise(outcomes: list[Outcome]) -> dict[str, float | int | None]:
@@ -81,8 +106,13 @@ def summarise(outcomes: list[Outcome]) -> dict[str, float | int | None]:
         expected = [o for o in answered if o.item.expect == "abstain"]
         correct = [o for o in predicted if o.item.expect == "abstain"]
         latencies = [o.latency_ms for o in answered if o.latency_ms is not None]
+        answerable_answered = [o for o in answered if o.item.expect == "answer"]
         out.update(
             {
+                "cited_hit": _mean([float(cited_hit(o)) for o in answerable_answered]),
+                "answer_hit": _mean([float(answer_hit(o)) for o in answerable_answered]),
+                "followups": _mean([float(handled(o)) for o in answered if o.item.followup]),
+                "decline_f1": _f1(len(correct), len(predicted), len(expected)),
                 "phrase_in_answer": _mean(phrase),
                 "citation_precision": _mean(cited),
                 "abstain_precision": round(len(correct) / len(predicted), 4) if predicted else None,

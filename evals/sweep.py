@@ -15,7 +15,7 @@ from core.offline import go_offline
 
 def main() -> int:
     go_offline()
-    from assistant.compose import score_sentences
+    from assistant.evidence import score_units
     from core.settings import Settings
     from evals.gold import load_gold
     from evals.report import RESULTS_DIR
@@ -88,7 +88,7 @@ def main() -> int:
     relevance = []
     for g in dev:
         found = assistant.retrieve(g.question, g.history)
-        cands = score_sentences(
+        cands = score_units(
             found.question,
             found.vector,
             found.hits,

@@ -35,7 +35,7 @@ def ours(assistant: Assistant) -> System:
             [(h.chunk.meta.doc_id, _shown(h.chunk)) for h in hits],
             answer.answer,
             answer.abstained,
-            [(c.doc_id, c.text) for c in answer.citations],
+            [(c.doc_id, f"{c.section}\n{c.text}") for c in answer.citations],
             latency,
         )
 
@@ -83,7 +83,7 @@ def ours_over_http(url: str) -> System:
             ranking,
             a["answer"],
             a["abstained"],
-            [(c["doc_id"], c["text"]) for c in a["citations"]],
+            [(c["doc_id"], f"{c['section']}\n{c['text']}") for c in a["citations"]],
             latency,
         )
 

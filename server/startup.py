@@ -16,6 +16,7 @@ from feedback.question_log import QuestionLog
 from feedback.store import FeedbackStore
 from indexer.catalogue import load_catalogue
 from indexer.embedding import PianoEmbedding
+from indexer.organisations import extract_organisations
 from indexer.stores import ChromaMismatch, IndexMissing, ModelMismatch, open_index
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ def build_assistant(settings: Settings, embedder: PianoEmbedding | None = None) 
         coverage=settings.coverage,
         answers=settings.answers,
         catalogue=load_catalogue(settings.builds_dir / index.manifest.build_id),
+        organisations=extract_organisations(index.chunks.values()),
         llm=ChatLLM.from_settings(settings.llm),
         llm_settings=settings.llm,
     )

@@ -10,17 +10,27 @@ from evals.gold import load_gold
 
 QUOTED = re.compile(r"^«(?P<q>.+)» \[(?P<n>\d+)\]$")
 BULLET = re.compile(r"^- (?P<q>.+) \[(?P<n>\d+)\]$")
+DIRECT = re.compile(r"^(?P<words>[^«\n-][^\n]*) \[(?P<n>\d+)\]$")
 
 
 def quoted_lines(answer):
-    """(quote, marker) for every line of the answer body; fails on an unmarked sentence line."""
+    """(quote, marker) for every line of the answer body; fails on an unmarked sentence line.
+
+    A first line with the words that answer (`Answer.direct`) must hold pieces of its cited quote.
+    """
     body = answer.answer.split("\n\n")
     if answer.note:
         assert body[0] == answer.note
         body = body[1:]
+    out = []
+    if (direct := DIRECT.match(body[0])) is not None:
+        assert direct["words"] == answer.direct
+        cited = answer.citations[int(direct["n"]) - 1]
+        for piece in answer.direct.split("; "):
+            assert piece in cited.quote and piece in cited.highlights
+        body = body[1:]
     lead, lines = body[0], "\n".join(body[1:]).splitlines()
     assert lead.endswith(":") and "[" not in lead
-    out = []
     for line in lines:
         m = QUOTED.match(line) or BULLET.match(line)
         assert m, f"line without marker: {line!r}"
@@ -42,7 +52,8 @@ def test_every_answer_sentence_is_verbatim_in_its_cited_passage(gold_answers):
         for quote, n in quoted_lines(answer):
             citation = answer.citations[n - 1]
             assert citation.n == n
-            assert quote in citation.text
+            # A sentence of the passage, or its heading (the name a phase or area answers with).
+            assert quote in citation.text or quote in citation.section
             assert quote in citation.quote
             checked += 1
     assert checked > 100
@@ -59,8 +70,9 @@ def test_markers_are_numbered_by_first_appearance(gold_answers):
 def test_answer_quotes_the_fact_asked(assistant):
     answer = assistant.ask("Quando è stato presentato ufficialmente il Piano?")
     assert not answer.abstained
-    assert "30 giugno 2025" in answer.answer
-    assert answer.answer.startswith("Secondo")
+    assert "30 giugno 2025" in answer.direct
+    assert answer.answer.startswith(f"{answer.direct} [1]\n\nSecondo la stampa:")
+    assert answer.citations[0].highlights == [answer.direct]
 
 
 def test_objectives_become_a_bullet_list(assistant):

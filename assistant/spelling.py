@@ -1,0 +1,68 @@
+"""Typo tolerance: a word no document contains and Italian does not know is read as the corpus
+word it nearly spells ("socile" → "sociale", "cosultazione" → "consultazione").
+
+A correct Italian word is never "corrected": only words below a frequency floor in Italian
+(wordfreq's offline lists) are candidates, and only a corpus word at a small edit distance
+replaces them (rapidfuzz).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+from wordfreq import zipf_frequency
+
+from core.italian import fold, words
+
+MIN_LENGTH = 4  # shorter words have too many neighbours to guess from
+MAX_ZIPF = 1.5  # more frequent than this in Italian: a real word, left alone
+MIN_SIMILARITY = 80.0  # rapidfuzz ratio (0-100) to the corpus word
+
+
+@lru_cache(maxsize=65536)
+def italian_frequency(word: str) -> float:
+    return zipf_frequency(word, "it")
+
+
+class Speller:
+    """Corrections against the words of the indexed documents."""
+
+    def __init__(self, texts: list[str]) -> None:
+        counts = Counter(w for text in texts for w in words(text) if len(w) >= MIN_LENGTH)
+        self.known = frozenset(counts)
+        # Most frequent first: on a tie, the word the documents use most wins.
+        self._choices = [w for w, _ in counts.most_common()]
+        italian_frequency("sociale")  # loads the word lists now, not on the first question
+
+    def correction(self, word: str) -> str | None:
+        """The corpus word `word` misspells, or None."""
+        w = fold(word)
+        if len(w) < MIN_LENGTH or w in self.known or not w.isalpha():
+            return None
+        if italian_frequency(w) > MAX_ZIPF:
+            return None
+        found = process.extractOne(w, self._choices, scorer=fuzz.ratio, score_cutoff=MIN_SIMILARITY)
+        return found[0] if found else None
+
+    def corrections(self, text: str) -> dict[str, str]:
+        """Every misspelled word of `text` (folded) and its correction."""
+        out = {}
+        for w in dict.fromkeys(words(text)):
+            fixed = self.correction(w)
+            if fixed is not None and fixed != w:
+                out[w] = fixed
+        return out
+
+
+def apply_corrections(text: str, corrections: dict[str, str]) -> str:
+    """`text` with each misspelled word replaced (case and accents of the rest untouched)."""
+    if not corrections:
+        return text
+
+    def fix(match: re.Match[str]) -> str:
+        return corrections.get(fold(match.group(0)), match.group(0))
+
+    return re.sub(r"[^\W\d_]+", fix, text)
