@@ -103,7 +103,9 @@ def start_nginx(replica_ports: list[int], timeout: float = 30) -> Nginx:
     os.chmod(root, 0o755)
     (root / "temp").mkdir()
     port = free_port()
-    (root / "chiedi-al-piano.conf").write_text(render_site(replica_ports, port, root), encoding="utf-8")
+    (root / "chiedi-al-piano.conf").write_text(
+        render_site(replica_ports, port, root), encoding="utf-8"
+    )
     (root / "nginx.conf").write_text(MAIN.format(root=root), encoding="utf-8")
     test = subprocess.run(
         [

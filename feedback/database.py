@@ -152,9 +152,12 @@ class FeedbackDatabase:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 
-    def run(self, work: Callable[[Connection], T]) -> T:
+    def run(self, work: Callable[[Connection], T], durable: bool = True) -> T:
         """`work(connection)` in one transaction, committed if it returns.
 
+        `durable=False`: on PostgreSQL the commit does not wait for the write-ahead log to
+        reach the disk (a crash of the database server may lose the last fraction of a second;
+        the database stays consistent). SQLite in WAL mode never waits for the disk on commit.
         A SQLite file deleted, replaced or damaged under the server is reopened (moved aside
         if damaged) and `work` runs once more on the new file. A full disk or an unreachable
         server raises FeedbackUnavailable.
@@ -163,6 +166,8 @@ class FeedbackDatabase:
             try:
                 self._ensure_current()
                 with self.engine.begin() as connection:
+                    if not durable and self.path is None:
+                        connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
                     return work(connection)
             except (exc.DBAPIError, OSError) as error:
                 if (unavailable := _unavailable(error)) is not None:

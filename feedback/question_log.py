@@ -30,13 +30,15 @@ class QuestionLog(RetainedTable):
     """Asked questions; rows past `retention_days` are deleted (0 = never)."""
 
     table = schema.questions
+    _insert = insert(schema.questions)  # one statement object: compiled once, cached
 
     def record(self, question: str, abstained: bool) -> None:
         """Log one asked question. Best effort: a full disk must not cost the user the answer."""
         row = {"created": utc_now(), "question": question, "abstained": abstained}
         try:
             self._purge_if_due()
-            self.database.run(lambda db: db.execute(insert(self.table).values(row)))
+            # Not durable on PostgreSQL: a log line need not wait for the disk (see run()).
+            self.database.run(lambda db: db.execute(self._insert, row), durable=False)
         except FeedbackUnavailable as unavailable:
             log.warning("question not logged: feedback database %s", unavailable.fault)
         except SQLAlchemyError:

@@ -32,6 +32,7 @@ class FeedbackStore(RetainedTable):
     """Feedback rows; safe to share between threads, processes and replicas."""
 
     table = schema.feedback
+    _insert = insert(schema.feedback)  # one statement object: compiled once, cached
 
     def add(
         self,
@@ -56,7 +57,7 @@ class FeedbackStore(RetainedTable):
         }
 
         def add(db: Connection) -> int:
-            key = db.execute(insert(self.table).values(row)).inserted_primary_key
+            key = db.execute(self._insert, row).inserted_primary_key
             assert key is not None
             return int(key[0])
 
