@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 
-from evals.servers import LOOPBACK, free_port
+from evals.servers import LOOPBACK, Server, free_port
 
 REPO = Path(__file__).resolve().parent.parent
 SITE = REPO / "deploy" / "nginx" / "chiedi-al-piano.conf"
@@ -69,18 +69,13 @@ def render_site(replica_ports: list[int], port: int, logs_dir: Path) -> str:
 
 
 @dataclass
-class Nginx:
-    proc: subprocess.Popen[bytes]
-    port: int
-    root: Path
+class Nginx(Server):
+    """nginx's master process; `root` holds its configuration, logs and temporary files."""
 
-    @property
-    def url(self) -> str:
-        return f"http://{LOOPBACK}:{self.port}"
+    root: Path = Path()
 
-    def log(self, name: str = "error.log") -> str:
-        path = self.root / name
-        return path.read_text(errors="replace") if path.exists() else ""
+    def error_log(self) -> str:
+        return (self.root / "error.log").read_text(errors="replace") if self.root.name else ""
 
     def stop(self) -> None:
         """SIGQUIT: graceful shutdown (requests in flight finish)."""
@@ -131,7 +126,7 @@ def start_nginx(replica_ports: list[int], timeout: float = 30) -> Nginx:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    server = Nginx(proc, port, root)
+    server = Nginx("nginx", proc, port, root / "stderr.log", root)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and proc.poll() is None:
         try:
@@ -139,6 +134,6 @@ def start_nginx(replica_ports: list[int], timeout: float = 30) -> Nginx:
             return server
         except httpx.HTTPError:
             time.sleep(0.1)
-    message = server.log() + server.log("stderr.log")
+    message = server.error_log() + server.log.read_text(errors="replace")
     server.stop()
     raise RuntimeError(f"nginx did not start on port {port}:\n{message[-2000:]}")

@@ -72,7 +72,9 @@ def test_gold_set_is_what_the_issue_asks(gold, corpus_settings):
 @pytest.mark.parametrize("metric", HIGHER_IS_BETTER)
 def test_ours_holds_the_committed_test_figures(ours_now, committed, metric):
     floor = committed[metric] - MARGIN
-    assert ours_now[metric] >= floor, f"{metric}: {ours_now[metric]} < committed {committed[metric]}"
+    assert ours_now[metric] >= floor, (
+        f"{metric}: {ours_now[metric]} < committed {committed[metric]}"
+    )
 
 
 def test_false_declines_do_not_grow(ours_now, committed):
