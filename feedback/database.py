@@ -104,13 +104,14 @@ class FeedbackDatabase:
         self.engine = self._new_engine()
         try:
             self._open()
-        except exc.DBAPIError as error:
-            if self.path is not None and _fault_of(error) == "damaged":
+        except (exc.DBAPIError, OSError) as error:
+            damaged = isinstance(error, exc.DBAPIError) and _fault_of(error) == "damaged"
+            if self.path is not None and damaged:
                 self._recover(damaged=True)  # found at start-up: the same remedy as later
             elif _unavailable(error) is None:
                 raise
             else:  # not fatal: answers do not need this database; the next use tries again
-                log.error("feedback database unavailable at start-up: %s", error.orig)
+                log.error("feedback database unavailable at start-up: %s", error)
 
     @property
     def dialect(self) -> str:

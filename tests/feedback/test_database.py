@@ -6,13 +6,15 @@ from __future__ import annotations
 import sqlite3
 import threading
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from feedback.database import MIGRATIONS, FeedbackDatabase, engine_url
+from evals.servers import free_port
+from feedback.database import MIGRATIONS, FeedbackDatabase, FeedbackUnavailable, engine_url
 from feedback.question_log import QuestionLog
 from feedback.schema import metadata
 from feedback.store import FeedbackStore
@@ -112,3 +114,13 @@ def test_a_postgresql_url_uses_psycopg_3():
     )
     assert engine_url("postgres://piano@db/piano").drivername == "postgresql+psycopg"
     assert engine_url("sqlite:////srv/piano/feedback.sqlite").drivername == "sqlite"
+
+
+def test_a_database_unreachable_at_start_up_is_not_fatal_and_says_so_when_used():
+    """Answers do not need this database: a replica starts even when PostgreSQL does not answer."""
+    nowhere = f"postgresql://piano:segreta@127.0.0.1:{free_port()}/piano"  # nothing listens
+    database = FeedbackDatabase(nowhere)
+    with pytest.raises(FeedbackUnavailable) as raised:
+        FeedbackStore(database).add("Chi ha scritto il Piano?", "…", "up")
+    assert raised.value.fault == "unreachable"
+    QuestionLog(database).record("Chi ha scritto il Piano?", False)  # best effort: no raise
