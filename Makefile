@@ -12,7 +12,7 @@ export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: help install install-test index run run-ollama test eval bench load report lint clean
+.PHONY: help install install-test index run run-ollama test eval bench bench-replicas load report lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -29,11 +29,11 @@ install: $(VENV)/.installed ## create .venv and install the project
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(PIP) install -q torch==2.13.0
 	$(PIP) install -q -e '.[dev,st]'
-	@dpkg -s chromium fonts-noto-color-emoji >/dev/null 2>&1 || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji; }
+	@dpkg -s chromium fonts-noto-color-emoji postgresql nginx >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji postgresql nginx; }
 	touch $@
 
-install-test: $(VENV)/.installed-test ## install what the tests need (sentence-transformers, Chromium)
+install-test: $(VENV)/.installed-test ## install what the tests need (sentence-transformers, Chromium, PostgreSQL, nginx)
 
 index: install ## build or update the index (incremental)
 	$(PY) -m indexer build
@@ -55,6 +55,9 @@ eval: install ## run the gold set against ours and the baselines; writes evals/r
 
 bench: install ## latency, answers/s, indexing time, memory and scale side by side; writes evals/results/bench.*
 	$(PY) -m evals.bench
+
+bench-replicas: install-test ## 1 vs 2 replicas behind nginx, SQLite vs PostgreSQL; writes evals/results/scaleout.*
+	$(PY) -m evals.scaleout
 
 load: install ## bounded load test on 127.0.0.1 (50 clients, 60 s); writes evals/results/load.md
 	$(PY) -m evals.loadtest

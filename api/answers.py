@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.errors import BODY_ROUTE, error_responses
 from api.requests import AskRequest, SearchRequest
@@ -26,17 +26,31 @@ State = Annotated[Services, Depends(services)]
 Config = Annotated[Settings, Depends(settings)]
 
 
+# Names the build an answer came from (the one /api/health reports), for whoever runs replicas.
+BUILD_HEADER = "X-Piano-Build"
+
+
 class Health(BaseModel):
     status: str
     documents: int = 0
     chunks: int = 0
     embedding_model: str | None = None
     index_built: str | None = None
+    build: str | None = Field(
+        None, description="L'indice servito (la build pubblicata in CURRENT quando è stato aperto)."
+    )
     message: str | None = None
 
 
 @router.post("/api/ask", response_model=Answer, responses=error_responses(*BODY_ROUTE, 503))
-def ask(body: AskRequest, request: Request, served: Served, state: State, config: Config) -> Answer:
+def ask(
+    body: AskRequest,
+    request: Request,
+    response: Response,
+    served: Served,
+    state: State,
+    config: Config,
+) -> Answer:
     """Risponde a una domanda in italiano citando i passaggi dei documenti.
 
     Ogni frase della risposta è una citazione testuale seguita dal suo marcatore [n], che
@@ -47,6 +61,7 @@ def ask(body: AskRequest, request: Request, served: Served, state: State, config
     """
     answer = served.ask(body.question, body.history, body.top_k)
     request.state.timings_ms = answer.timings_ms
+    response.headers[BUILD_HEADER] = served.manifest.build_id
     if config.feedback.log_questions:
         state.questions.record(body.question, answer.abstained)
     return answer
@@ -80,17 +95,24 @@ def ask_stream(body: AskRequest, served: Served, state: State, config: Config) -
     return StreamingResponse(
         answer_sse(events()),
         media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        headers={
+            "Cache-Control": "no-cache",
+            "X-Accel-Buffering": "no",
+            BUILD_HEADER: served.manifest.build_id,
+        },
     )
 
 
 @router.post(
     "/api/search", response_model=SearchResults, responses=error_responses(*BODY_ROUTE, 503)
 )
-def search(body: SearchRequest, request: Request, served: Served) -> SearchResults:
+def search(
+    body: SearchRequest, request: Request, response: Response, served: Served
+) -> SearchResults:
     """Cerca i passaggi più pertinenti (ricerca ibrida semantica + parole chiave)."""
     results = served.search(body.query, body.top_k)
     request.state.timings_ms = results.timings_ms
+    response.headers[BUILD_HEADER] = served.manifest.build_id
     return results
 
 
@@ -102,17 +124,20 @@ def documents(served: Served) -> list[DocumentInfo]:
 
 @router.get("/api/health", response_model=Health, responses={503: {"model": Health}})
 def health(state: State) -> Any:
-    """Stato del servizio: documenti, passaggi e modello di embedding dell'indice."""
-    if state.assistant is None:
+    """Stato del servizio: l'indice servito (`build`), i suoi documenti e passaggi, il modello
+    di embedding. Con più repliche, ognuna dice quale indice sta servendo."""
+    served = state.assistant
+    if served is None:
         return JSONResponse(
             Health(status="unavailable", message=state.index_error).model_dump(),
             status_code=503,
         )
-    m = state.assistant.manifest
+    m = served.manifest
     return Health(
         status="ok",
         documents=len(m.documents),
         chunks=m.chunks,
         embedding_model=m.embedder_id,
         index_built=m.created,
+        build=m.build_id,
     )

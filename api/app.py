@@ -10,6 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api import admin, answers, feedback, glossary, measures, openai_compat
 from api.errors import BODY_ROUTE, EVERY_ROUTE, error_responses, install_error_handlers
+from api.follow import following_builds
 from api.logs import RequestLog
 from api.metrics import instrument
 from api.middleware import BodySizeLimit, RateLimit
@@ -28,7 +29,8 @@ def create_api(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.services = open_services()
         app.state.reindexer = Reindexer(settings, app.state.services, open_assistant)
-        yield
+        with following_builds(settings, app.state.services, open_assistant):
+            yield
 
     app = FastAPI(
         title="Chiedi al Piano",

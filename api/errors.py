@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
 
 from core.limits import TOP_K_MAX, TOP_K_MIN
+from feedback.database import FeedbackUnavailable
 
 
 class ApiError(BaseModel):
@@ -37,11 +38,13 @@ _DESCRIPTIONS = {
     422: "Richiesta non valida: il messaggio dice quale campo e perché.",
     429: "Troppe richieste da questo indirizzo: riprovare dopo `Retry-After` secondi.",
     500: "Errore interno: il messaggio riporta il codice della richiesta.",
-    503: "Indice non disponibile: il messaggio dice come costruirlo.",
+    503: "Servizio non disponibile (indice o archivio delle valutazioni): il messaggio dice perché.",
+    507: "Spazio su disco esaurito: la valutazione non è stata salvata.",
 }
-_HEADERS = {
-    429: {"Retry-After": {"description": "Secondi da attendere.", "schema": {"type": "integer"}}},
+_RETRY_AFTER = {
+    "Retry-After": {"description": "Secondi da attendere.", "schema": {"type": "integer"}}
 }
+_HEADERS = {429: _RETRY_AFTER, 507: _RETRY_AFTER}
 
 
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
@@ -139,7 +142,33 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
     return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=headers)
 
 
+# The feedback database cannot take a write: the answers do not depend on it.
+FEEDBACK_UNAVAILABLE = {
+    "full": (
+        507,
+        "Lo spazio su disco del servizio è esaurito: la valutazione non è stata salvata. "
+        "Le risposte continuano a funzionare; riprova più tardi.",
+    ),
+    "unreachable": (
+        503,
+        "L'archivio delle valutazioni non è raggiungibile in questo momento: la valutazione non "
+        "è stata salvata. Le risposte continuano a funzionare; riprova tra poco.",
+    ),
+}
+FEEDBACK_RETRY_AFTER_S = 30
+
+
+async def _feedback_unavailable(request: Request, exc: FeedbackUnavailable) -> JSONResponse:
+    status, detail = FEEDBACK_UNAVAILABLE[exc.fault]
+    return JSONResponse(
+        {"detail": detail},
+        status_code=status,
+        headers={"Retry-After": str(FEEDBACK_RETRY_AFTER_S)},
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Every validation and HTTP error of `app` answered as an `ApiError`, in Italian."""
+    app.add_exception_handler(FeedbackUnavailable, _feedback_unavailable)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid_request)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]

@@ -64,14 +64,21 @@ class FeedbackCreated(BaseModel):
     id: int
 
 
-@router.post("/api/feedback", status_code=201, response_model=FeedbackCreated)
+@router.post(
+    "/api/feedback",
+    status_code=201,
+    response_model=FeedbackCreated,
+    responses=error_responses(503, 507),
+)
 def add_feedback(
     body: FeedbackRequest, state: Annotated[Services, Depends(services)]
 ) -> FeedbackCreated:
     """Registra una valutazione (👍 'up' / 👎 'down') di una risposta, con un motivo facoltativo.
 
     Non si memorizzano indirizzi IP né altri dati di chi invia: solo domanda, risposta,
-    valutazione, motivo e le fonti citate. Risponde 201 con l'`id` della valutazione.
+    valutazione, motivo e le fonti citate. Risponde 201 con l'`id` della valutazione; 507 se lo
+    spazio su disco è esaurito, 503 se l'archivio non è raggiungibile (la valutazione non è
+    salvata, le risposte continuano a funzionare).
     """
     reason = (body.reason or "").strip() or None
     return FeedbackCreated(

@@ -233,6 +233,14 @@ class ServerSettings(Section):
         validation_alias=_flat("log_format"),
         description="Server logs: one JSON object per line, or plain text.",
     )
+    build_poll_s: float = Field(
+        5.0,
+        ge=0.0,
+        validation_alias=_flat("build_poll_s"),
+        description="Seconds between two looks at the published build (CURRENT in the data "
+        "directory); a new one is opened and served without a restart. 0 = the build found at "
+        "start-up is served until a restart or an admin reindex.",
+    )
 
 
 class ProtectionSettings(Section):
@@ -287,6 +295,21 @@ class FeedbackSettings(Section):
         validation_alias=_flat("log_questions"),
         description="Record each asked question (text, abstained, time; never who asked) for "
         "the gap report.",
+    )
+    database_url: SecretStr | None = Field(
+        None,
+        validation_alias=_flat("database_url"),
+        description="Where feedback and the question log live: a SQLAlchemy URL such as "
+        "postgresql://piano:…@db.example:5432/piano (shared by every replica); unset = the "
+        "SQLite file feedback.sqlite in the data directory.",
+    )
+    database_pool_size: int = Field(
+        5,
+        ge=1,
+        le=100,
+        validation_alias=_flat("database_pool_size"),
+        description="Connections each server process keeps open to the database (up to twice "
+        "as many more under bursts).",
     )
 
 

@@ -178,8 +178,14 @@ class Settings(BaseSettings):
 
     @property
     def feedback_db_path(self) -> Path:
-        """Feedback and the question log share this SQLite file."""
+        """The embedded feedback database: feedback and the question log share this SQLite file."""
         return self.data_dir / "feedback.sqlite"
+
+    @property
+    def feedback_database_url(self) -> str | Path:
+        """PIANO_DATABASE_URL when set, else the path of the embedded SQLite file."""
+        url = self.feedback.database_url
+        return url.get_secret_value() if url else self.feedback_db_path
 
     @property
     def embedder_id(self) -> str:

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -249,8 +249,14 @@ def run_load(
     max_requests: int,
     max_seconds: float,
     path: str = "/api/ask",
+    body: Callable[[str], dict[str, object]] | None = None,
+    ok_status: int = 200,
 ) -> LoadResult:
-    """`clients` threads each send one request at a time (closed loop) until either bound."""
+    """`clients` threads each send one request at a time (closed loop) until either bound.
+
+    Each request's JSON is `body(question)` (by default a question without history); a request
+    counts as answered when it gets `ok_status`."""
+    make_body = body or (lambda question: {"question": question, "history": []})
     targets = list(urls)
     assert all(u.startswith(f"http://{LOOPBACK}:") for u in targets), "loopback only"
     lock = threading.Lock()
@@ -268,10 +274,7 @@ def run_load(
                 question = pool.take()
                 started = time.perf_counter()
                 try:
-                    ok = (
-                        http.post(path, json={"question": question, "history": []}).status_code
-                        == 200
-                    )
+                    ok = http.post(path, json=make_body(question)).status_code == ok_status
                 except httpx.HTTPError:
                     ok = False
                 elapsed = (time.perf_counter() - started) * 1000

@@ -108,12 +108,11 @@ def build_gap_report(
     now = datetime.now(UTC)
     since = (now - timedelta(days=days)).isoformat(timespec="seconds") if days else None
     rows: list[tuple[Kind, str, str, str | None, list[str]]] = []
-    for q in questions.all(abstained_only=True):
-        if since is None or q.created >= since:
-            rows.append(("astensione", q.question, q.created, None, []))
+    for q in questions.all(abstained_only=True, since=since):
+        rows.append(("astensione", q.question, q.created, None, []))
     abstained = len(rows)
-    for f in feedback.all():
-        if f.rating == "down" and (since is None or f.created >= since):
+    for f in feedback.all(since=since):
+        if f.rating == "down":
             rows.append(("non utile", f.question, f.created, f.reason, f.citations))
     items = _collect(rows)
     topic_of = _topics_from_index(items, assistant) if assistant else _topics_from_words(items)

@@ -7,23 +7,16 @@ no IP address, user agent or session. It lives in the feedback database, next to
 from __future__ import annotations
 
 import logging
-import sqlite3
-from datetime import UTC, datetime
 
 from pydantic import BaseModel
+from sqlalchemy import insert, select
+from sqlalchemy.exc import SQLAlchemyError
 
-from feedback.table import RetainedTable
+from feedback import schema
+from feedback.database import FeedbackUnavailable
+from feedback.table import RetainedTable, utc_now
 
 log = logging.getLogger(__name__)
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS questions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    created TEXT NOT NULL,
-    question TEXT NOT NULL,
-    abstained INTEGER NOT NULL CHECK (abstained IN (0, 1))
-)
-"""
 
 
 class LoggedQuestion(BaseModel):
@@ -34,30 +27,29 @@ class LoggedQuestion(BaseModel):
 
 
 class QuestionLog(RetainedTable):
-    """Questions in one SQLite table (WAL); rows past `retention_days` are deleted (0 = never)."""
+    """Asked questions; rows past `retention_days` are deleted (0 = never)."""
 
-    table = "questions"
-    schema = SCHEMA
+    table = schema.questions
+    _insert = insert(schema.questions)  # one statement object: compiled once, cached
 
     def record(self, question: str, abstained: bool) -> None:
         """Log one asked question. Best effort: a full disk must not cost the user the answer."""
+        row = {"created": utc_now(), "question": question, "abstained": abstained}
         try:
             self._purge_if_due()
-            with self._connect() as db:
-                db.execute(
-                    "INSERT INTO questions (created, question, abstained) VALUES (?, ?, ?)",
-                    (datetime.now(UTC).isoformat(timespec="seconds"), question, int(abstained)),
-                )
-        except sqlite3.Error:
+            # Not durable on PostgreSQL: a log line need not wait for the disk (see run()).
+            self.database.run(lambda db: db.execute(self._insert, row), durable=False)
+        except FeedbackUnavailable as unavailable:
+            log.warning("question not logged: feedback database %s", unavailable.fault)
+        except SQLAlchemyError:
             log.exception("question not logged")
 
-    def all(self, abstained_only: bool = False) -> list[LoggedQuestion]:
-        """The logged questions, oldest first."""
-        where = " WHERE abstained = 1" if abstained_only else ""
-        with self._connect() as db:
-            rows = db.execute(
-                f"SELECT id, created, question, abstained FROM questions{where} ORDER BY id"
-            ).fetchall()
-        return [
-            LoggedQuestion(id=r[0], created=r[1], question=r[2], abstained=bool(r[3])) for r in rows
-        ]
+    def all(self, abstained_only: bool = False, since: str | None = None) -> list[LoggedQuestion]:
+        """The logged questions (created at or after `since`, if given), oldest first."""
+        query = select(self.table).order_by(self.table.c.id)
+        if abstained_only:
+            query = query.where(self.table.c.abstained.is_(True))
+        if since is not None:
+            query = query.where(self.table.c.created >= since)
+        rows = self.database.run(lambda db: db.execute(query).mappings().all())
+        return [LoggedQuestion(**r) for r in rows]

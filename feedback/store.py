@@ -1,32 +1,18 @@
-"""Feedback on answers (👍/👎 and an optional reason): a small SQLite store."""
+"""Feedback on answers (👍/👎 and an optional reason), in the feedback database."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
-from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
+from sqlalchemy import Connection, insert, select, update
 
-from feedback.table import RetainedTable
+from feedback import schema
+from feedback.table import RetainedTable, utc_now
 
 Rating = Literal["up", "down"]
 Channel = Literal["api", "ui"]
-
-# No IP address, user agent or session id: a row says what was asked, answered and judged.
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    created TEXT NOT NULL,
-    channel TEXT NOT NULL CHECK (channel IN ('api', 'ui')),
-    question TEXT NOT NULL,
-    answer TEXT NOT NULL,
-    rating TEXT NOT NULL CHECK (rating IN ('up', 'down')),
-    reason TEXT,
-    citations TEXT NOT NULL DEFAULT '[]'
-)
-"""
 
 
 class FeedbackRecord(BaseModel):
@@ -43,10 +29,10 @@ class FeedbackRecord(BaseModel):
 
 
 class FeedbackStore(RetainedTable):
-    """Feedback rows in one SQLite file (WAL); safe to share between threads and processes."""
+    """Feedback rows; safe to share between threads, processes and replicas."""
 
-    table = "feedback"
-    schema = SCHEMA
+    table = schema.feedback
+    _insert = insert(schema.feedback)  # one statement object: compiled once, cached
 
     def add(
         self,
@@ -57,40 +43,41 @@ class FeedbackStore(RetainedTable):
         citations: list[str] | tuple[str, ...] = (),
         channel: Channel = "api",
     ) -> int:
-        """Store one judgement; returns its id."""
+        """Store one judgement; returns its id. Raises FeedbackUnavailable (disk full,
+        database unreachable): the judgement is then not stored."""
         self._purge_if_due()
-        created = datetime.now(UTC).isoformat(timespec="seconds")
-        with self._connect() as db:
-            cursor = db.execute(
-                "INSERT INTO feedback (created, channel, question, answer, rating, reason, citations)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    created,
-                    channel,
-                    question,
-                    answer,
-                    rating,
-                    reason or None,
-                    json.dumps(list(citations), ensure_ascii=False),
-                ),
-            )
-            row_id = cursor.lastrowid
-        assert row_id is not None
-        return row_id
+        row = {
+            "created": utc_now(),
+            "channel": channel,
+            "question": question,
+            "answer": answer,
+            "rating": rating,
+            "reason": reason or None,
+            "citations": json.dumps(list(citations), ensure_ascii=False),
+        }
+
+        def add(db: Connection) -> int:
+            key = db.execute(self._insert, row).inserted_primary_key
+            assert key is not None
+            return int(key[0])
+
+        return self.database.run(add)
 
     def update(self, row_id: int, rating: Rating | None = None, reason: str | None = None) -> None:
         """Change the rating and/or the reason of a stored row (the UI's second thoughts)."""
-        with self._connect() as db:
-            if rating is not None:
-                db.execute("UPDATE feedback SET rating = ? WHERE id = ?", (rating, row_id))
-            if reason is not None:
-                db.execute("UPDATE feedback SET reason = ? WHERE id = ?", (reason or None, row_id))
+        changes: dict[str, str | None] = {}
+        if rating is not None:
+            changes["rating"] = rating
+        if reason is not None:
+            changes["reason"] = reason or None
+        if changes:
+            statement = update(self.table).where(self.table.c.id == row_id).values(changes)
+            self.database.run(lambda db: db.execute(statement))
 
-    def all(self) -> list[FeedbackRecord]:
-        """Every row, oldest first."""
-        with self._connect() as db:
-            db.row_factory = sqlite3.Row
-            rows = db.execute("SELECT * FROM feedback ORDER BY id").fetchall()
-        return [
-            FeedbackRecord(**{**dict(r), "citations": json.loads(r["citations"])}) for r in rows
-        ]
+    def all(self, since: str | None = None) -> list[FeedbackRecord]:
+        """Every row (created at or after `since`, if given), oldest first."""
+        query = select(self.table).order_by(self.table.c.id)
+        if since is not None:
+            query = query.where(self.table.c.created >= since)
+        rows = self.database.run(lambda db: db.execute(query).mappings().all())
+        return [FeedbackRecord(**{**r, "citations": json.loads(r["citations"])}) for r in rows]

@@ -41,6 +41,10 @@ class ModelMismatch(RuntimeError):
     """The index was built with another embedding model than the one configured."""
 
 
+class ChromaMismatch(RuntimeError):
+    """The index's vectors are in a Chroma server and the settings name none, or the reverse."""
+
+
 class DocumentInfo(BaseModel):
     meta: DocumentMeta
     file: str
@@ -217,6 +221,17 @@ def open_index(settings: Settings, embedder_id: str) -> OpenIndex:
             f"L'indice è stato costruito con il modello {manifest.embedder_id!r}, ma le "
             f"impostazioni usano {embedder_id!r}: ricostruisci l'indice (`python -m indexer "
             "build`) o torna al modello dell'indice."
+        )
+    if manifest.chroma_mode != ("server" if settings.chroma.host else "embedded"):
+        raise ChromaMismatch(
+            f"L'indice {manifest.build_id} ha i vettori "
+            + (
+                "in un server Chroma, ma PIANO_CHROMA_HOST non è impostato: indica lo stesso "
+                "server di chi ha costruito l'indice."
+                if manifest.chroma_mode == "server"
+                else "nella cartella dati (Chroma incorporato), ma PIANO_CHROMA_HOST indica un "
+                "server: ricostruisci l'indice verso quel server o togli PIANO_CHROMA_HOST."
+            )
         )
     build_dir = settings.builds_dir / manifest.build_id
     chunks: dict[str, StoredChunk] = {}

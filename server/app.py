@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from api.app import create_api
+from api.follow import following_builds
 from api.state import Services
 from assistant.service import Assistant
 from core.offline import go_offline
@@ -53,7 +54,8 @@ def create_ui_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.services = open_services()
-        yield
+        with following_builds(settings, app.state.services, open_assistant):
+            yield
 
     app = FastAPI(title="Chiedi al Piano", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.add_api_route("/", lambda: RedirectResponse(UI_PATH), include_in_schema=False)

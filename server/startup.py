@@ -7,20 +7,19 @@ an exception that sends the server into a crash loop."""
 from __future__ import annotations
 
 import logging
-import sqlite3
-from datetime import UTC, datetime
 
 from assistant.answerability import AnswerabilityModel
 from assistant.generation.llm import ChatLLM
 from assistant.service import Assistant
 from core.settings import Settings
+from feedback.database import FeedbackDatabase
 from feedback.question_log import QuestionLog
 from feedback.store import FeedbackStore
 from indexer.catalogue import load_catalogue
 from indexer.embedding import PianoEmbedding
 from indexer.glossary import load_glossary
 from indexer.organisations import extract_organisations
-from indexer.stores import IndexMissing, ModelMismatch, open_index
+from indexer.stores import ChromaMismatch, IndexMissing, ModelMismatch, open_index
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +87,7 @@ def open_assistant(
         assistant = build_assistant(settings, embedder)
         check_consistent(assistant)
         return assistant, None
-    except (IndexMissing, ModelMismatch) as exc:
+    except (IndexMissing, ModelMismatch, ChromaMismatch) as exc:
         log.error("index unavailable: %s", exc)
         return None, str(exc)
     except Exception as exc:  # any other failure to open is a damaged data directory
@@ -98,24 +97,14 @@ def open_assistant(
 
 
 def open_stores(settings: Settings) -> tuple[FeedbackStore, QuestionLog]:
-    """The feedback store and the question log (one SQLite file in the data directory).
+    """The feedback store and the question log, over one pooled feedback database: the SQLite
+    file in the data directory, or PIANO_DATABASE_URL's (PostgreSQL, shared by replicas).
 
-    A file that is not a database any more is moved aside, kept for whoever wants to recover it,
-    and a new one is started: feedback keeps working and nothing is deleted.
+    The schema is migrated on the way (Alembic); a SQLite file that is not a database any more
+    is moved aside and a new one started, so feedback keeps working and nothing is deleted.
     """
-    path = settings.feedback_db_path
+    database = FeedbackDatabase(
+        settings.feedback_database_url, pool_size=settings.feedback.database_pool_size
+    )
     days = settings.feedback.retention_days
-    try:
-        return FeedbackStore(path, days), QuestionLog(path, days)
-    except sqlite3.DatabaseError:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-        for suffix in ("", "-wal", "-shm"):
-            damaged = path.with_name(path.name + suffix)
-            if damaged.exists():
-                damaged.rename(path.with_name(f"{path.name}.damaged-{stamp}{suffix}"))
-        log.exception(
-            "feedback database unreadable: moved aside as %s.damaged-%s, new one started",
-            path.name,
-            stamp,
-        )
-        return FeedbackStore(path, days), QuestionLog(path, days)
+    return FeedbackStore(database, days), QuestionLog(database, days)

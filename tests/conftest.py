@@ -15,7 +15,7 @@ go_offline()
 
 REPO = Path(__file__).resolve().parent.parent
 # The fake OpenAI-compatible server and the Assistants that use it (started only when asked for).
-pytest_plugins = ["tests.support.llm_fixtures"]
+pytest_plugins = ["tests.support.llm_fixtures", "tests.support.databases"]
 
 
 @pytest.fixture(autouse=True)
@@ -88,6 +88,7 @@ def make_settings(tmp_path):
 @pytest.fixture
 def store(tmp_path):
     """A feedback store in the test's data dir (where an app over `tmp_path / "data"` writes)."""
+    from feedback.database import FeedbackDatabase
     from feedback.store import FeedbackStore
 
-    return FeedbackStore(tmp_path / "data" / "feedback.sqlite")
+    return FeedbackStore(FeedbackDatabase(tmp_path / "data" / "feedback.sqlite"))

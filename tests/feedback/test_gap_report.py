@@ -11,7 +11,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
+from sqlalchemy import update
 
+from feedback import schema
+from feedback.database import FeedbackDatabase
 from feedback.gap_report import build_gap_report, to_csv_text, to_markdown
 from feedback.question_log import QuestionLog
 from feedback.store import FeedbackStore
@@ -69,26 +72,27 @@ def test_question_logging_can_be_switched_off(api):
         assert client.app.state.services.questions.count() == 0
 
 
-def test_retention_deletes_old_rows_when_the_stores_open(tmp_path):
-    db = tmp_path / "feedback.sqlite"
-    feedback, questions = FeedbackStore(db), QuestionLog(db)
+def test_retention_deletes_old_rows_when_the_stores_open(feedback_db):
+    feedback, questions = FeedbackStore(feedback_db), QuestionLog(feedback_db)
     feedback.add("vecchia", "r", "down")
     questions.record("vecchia?", True)
     feedback.add("recente", "r", "down")
     questions.record("recente?", True)
     old = (datetime.now(UTC) - timedelta(days=400)).isoformat(timespec="seconds")
-    with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE feedback SET created = ? WHERE question = 'vecchia'", (old,))
-        conn.execute("UPDATE questions SET created = ? WHERE question = 'vecchia?'", (old,))
 
-    assert FeedbackStore(db, retention_days=0).count() == 2  # 0 keeps everything
-    assert [r.question for r in FeedbackStore(db, retention_days=365).all()] == ["recente"]
-    assert [q.question for q in QuestionLog(db, retention_days=365).all()] == ["recente?"]
+    def age(db):
+        for table, question in ((schema.feedback, "vecchia"), (schema.questions, "vecchia?")):
+            db.execute(update(table).where(table.c.question == question).values(created=old))
+
+    feedback_db.run(age)
+
+    assert FeedbackStore(feedback_db, retention_days=0).count() == 2  # 0 keeps everything
+    assert [r.question for r in FeedbackStore(feedback_db, retention_days=365).all()] == ["recente"]
+    assert [q.question for q in QuestionLog(feedback_db, retention_days=365).all()] == ["recente?"]
 
 
-def _fill(tmp_path):
-    db = tmp_path / "gap.sqlite"
-    questions, feedback = QuestionLog(db), FeedbackStore(db)
+def _fill(database):
+    questions, feedback = QuestionLog(database), FeedbackStore(database)
     for q in (
         ABSTAINED,
         "quanto costa il biglietto del tram a napoli?  ",
@@ -114,8 +118,8 @@ def _fill(tmp_path):
     return questions, feedback
 
 
-def test_the_report_groups_abstentions_and_thumbs_down_by_topic(tmp_path, assistant):
-    questions, feedback = _fill(tmp_path)
+def test_the_report_groups_abstentions_and_thumbs_down_by_topic(feedback_db, assistant):
+    questions, feedback = _fill(feedback_db)
     report = build_gap_report(questions, feedback, assistant)
     assert (report.abstained, report.rated_down) == (3, 2)
     items = {i.question: (t.topic, i) for t in report.topics for i in t.items}
@@ -130,8 +134,8 @@ def test_the_report_groups_abstentions_and_thumbs_down_by_topic(tmp_path, assist
     assert totals == sorted(totals, reverse=True)
 
 
-def test_markdown_and_csv_are_inert(tmp_path, assistant):
-    report = build_gap_report(*_fill(tmp_path), assistant)
+def test_markdown_and_csv_are_inert(feedback_db, assistant):
+    report = build_gap_report(*_fill(feedback_db), assistant)
     md = to_markdown(report)
     assert md.startswith("# Chiedi al Piano — domande senza risposta")
     assert "<script>" not in md and "](javascript" not in md and "\\<script\\>" in md
@@ -143,7 +147,7 @@ def test_markdown_and_csv_are_inert(tmp_path, assistant):
 
 
 def test_without_an_index_topics_come_from_shared_words(tmp_path):
-    report = build_gap_report(*_fill(tmp_path), assistant=None)
+    report = build_gap_report(*_fill(FeedbackDatabase(tmp_path / "gap.sqlite")), assistant=None)
     topics = {i.question: t.topic for t in report.topics for i in t.items}
     assert topics[ABSTAINED].startswith("parole: ")
 
@@ -169,10 +173,8 @@ def test_the_command_writes_both_files(
 
     data = tmp_path / "data"
     shutil.copytree(corpus_settings.data_dir, data, ignore=shutil.ignore_patterns("feedback*"))
-    questions, feedback = (
-        QuestionLog(data / "feedback.sqlite"),
-        FeedbackStore(data / "feedback.sqlite"),
-    )
+    database = FeedbackDatabase(data / "feedback.sqlite")
+    questions, feedback = QuestionLog(database), FeedbackStore(database)
     questions.record(ABSTAINED, abstained=True)
     feedback.add("Quali sono gli obiettivi sulla finanza a impatto sociale?", "…", "down")
     monkeypatch.chdir(tmp_path)  # no developer .env

@@ -1,10 +1,18 @@
-"""The feedback store: WAL, updates, concurrent writers lose nothing."""
+"""The feedback store on SQLite and on PostgreSQL: updates, concurrent writers lose nothing, the
+pool reuses its connections; WAL on SQLite."""
 
 from __future__ import annotations
 
+import csv
+import io
 import sqlite3
 import threading
 
+from sqlalchemy import event
+
+from feedback.database import FeedbackDatabase
+from feedback.export import feedback_csv
+from feedback.question_log import QuestionLog
 from feedback.store import FeedbackStore
 
 QUESTION = "Quando è stato presentato il Piano?"
@@ -13,20 +21,29 @@ ANSWER = "Secondo la stampa, sulla data: «Lunedì 30 giugno 2025 è stato prese
 
 
 def test_store_uses_wal(store):
-    with sqlite3.connect(store.path) as db:
+    with sqlite3.connect(store.database.path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_update_changes_rating_and_reason(store):
-    row_id = store.add(QUESTION, ANSWER, "up", channel="ui")
+def test_add_update_and_read_back(feedback_db):
+    store = FeedbackStore(feedback_db)
+    row_id = store.add(QUESTION, ANSWER, "up", citations=["doc:1", "doc:2"], channel="ui")
     store.update(row_id, rating="down", reason="Citazione fuori tema.")
     [row] = store.all()
-    assert (row.rating, row.reason, row.channel) == ("down", "Citazione fuori tema.", "ui")
+    assert (row.id, row.rating, row.reason, row.channel) == (
+        row_id,
+        "down",
+        "Citazione fuori tema.",
+        "ui",
+    )
+    assert (row.question, row.answer, row.citations) == (QUESTION, ANSWER, ["doc:1", "doc:2"])
+    store.update(row_id, reason="")  # an emptied reason is no reason
+    assert store.all()[0].reason is None
 
 
-def test_concurrent_writers_lose_nothing(tmp_path):
-    store = FeedbackStore(tmp_path / "feedback.sqlite")
-    threads, per_thread = 8, 200
+def test_concurrent_writers_lose_nothing(feedback_db):
+    store = FeedbackStore(feedback_db)
+    threads, per_thread = 8, 100
     errors: list[BaseException] = []
 
     def write(t: int) -> None:
@@ -49,3 +66,33 @@ def test_concurrent_writers_lose_nothing(tmp_path):
         f"domanda {t}-{i}" for t in range(threads) for i in range(per_thread)
     }
     assert len({r.id for r in rows}) == threads * per_thread
+
+
+def test_the_question_log_reuses_pooled_connections(database_url):
+    """Before the pool, every logged question opened (and closed) a connection of its own."""
+    database = FeedbackDatabase(database_url, pool_size=2)
+    log = QuestionLog(database)
+    opened = []
+    event.listen(database.engine, "connect", lambda *_: opened.append(1))
+    for n in range(50):
+        log.record(f"domanda {n}?", abstained=n % 2 == 0)
+    assert len(log.all()) == 50
+    assert len(opened) <= 2
+    database.close()
+
+
+def test_the_csv_export_reads_back_what_was_stored(feedback_db):
+    store = FeedbackStore(feedback_db)
+    store.add('=HYPERLINK("http://evil.example")', ANSWER, "down", "Fuori tema", ["doc:1", "doc:2"])
+    store.add(QUESTION, ANSWER, "up", channel="ui")
+    header, first, second = csv.reader(io.StringIO(feedback_csv(store.all())))
+    assert header[:4] == ["id", "created", "channel", "rating"] and header[-1] == "citations"
+    assert first[2:] == [
+        "api",
+        "down",
+        '\'=HYPERLINK("http://evil.example")',
+        ANSWER,
+        "Fuori tema",
+        "doc:1 doc:2",
+    ]
+    assert second[2:5] == ["ui", "up", QUESTION] and second[6] == ""

@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 from core.settings import Settings
 from evals.loadtest import serve
 from evals.servers import free_port
+from feedback.database import FeedbackDatabase
 from feedback.store import FeedbackStore
 from indexer.build import build_index
 from indexer.stores import current_build_id
@@ -229,7 +230,7 @@ def test_an_unreadable_feedback_database_is_moved_aside_not_fatal(small_index, t
         assert r.status_code == 201
     [aside] = settings.data_dir.glob("feedback.sqlite.damaged-*")
     assert aside.read_bytes() == damaged  # kept for whoever wants to recover it
-    assert FeedbackStore(settings.data_dir / "feedback.sqlite").count() == 1
+    assert FeedbackStore(FeedbackDatabase(settings.data_dir / "feedback.sqlite")).count() == 1
 
 
 def test_the_real_server_starts_unhealthy_on_a_damaged_index_and_stays_up(small_index, tmp_path):
@@ -317,7 +318,7 @@ def test_ten_thousand_feedback_rows_from_concurrent_clients_all_arrive(small_ind
     finally:
         server.stop()
     assert statuses.count(201) == threads * per_thread, set(statuses)
-    store = FeedbackStore(settings.data_dir / "feedback.sqlite")
+    store = FeedbackStore(FeedbackDatabase(settings.data_dir / "feedback.sqlite"))
     rows = store.all()
     assert len(rows) == threads * per_thread
     assert {r.question for r in rows} == {

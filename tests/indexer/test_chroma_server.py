@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from indexer.build import build_index
-from indexer.stores import open_chroma, open_index
+from indexer.stores import ChromaMismatch, open_chroma, open_index
 
 # `chroma run` is a server: marked slow like every test that starts one (see pyproject.toml).
 pytestmark = pytest.mark.slow
@@ -158,3 +158,11 @@ def test_server_collections_of_old_builds_are_deleted(server_settings, embedder)
     index = open_index(server_settings, embedder.embedder_id)
     assert index.collection.get(where={"doc_id": "welfare-montagna"})["ids"] == []
     assert index.collection.count() == index.manifest.chunks
+
+
+def test_an_index_in_a_chroma_server_opened_without_one_says_which_setting(
+    server_settings, embedder
+):
+    build_index(server_settings, embedder, progress=False)
+    with pytest.raises(ChromaMismatch, match="PIANO_CHROMA_HOST non è impostato"):
+        open_index(server_settings.updated(chroma_host=None), embedder.embedder_id)

@@ -18,3 +18,17 @@ Lo sportello riceve il martedì e il giovedì dalle nove alle tredici, su appunt
 
 Offre consulenza gratuita a chi vuole fondare una cooperativa sociale o un'impresa sociale.
 """
+
+# Published in a second build by the tests that watch replicas switch to it.
+FONDO = """---
+doc_id: "fondo-cooperative-comunita"
+title: "Il fondo rotativo per le cooperative di comunità"
+source_type: "piano"
+date: "2025"
+---
+
+# Il fondo rotativo per le cooperative di comunità
+
+Il fondo rotativo presta fino a trentamila euro alle cooperative di comunità delle valli alpine, da restituire in sette anni.
+"""
+FONDO_QUESTION = "Quanto presta il fondo rotativo alle cooperative di comunità?"

@@ -15,6 +15,7 @@ import pytest
 import uvicorn
 from playwright.sync_api import sync_playwright
 
+from feedback.database import FeedbackDatabase
 from feedback.store import FeedbackStore
 from server.app import create_app
 from ui.app import UI_PATH
@@ -142,7 +143,7 @@ def recording(assistant):
 @pytest.fixture(scope="module")
 def store(corpus_settings):
     """The database the app writes to (the session's data directory)."""
-    return FeedbackStore(corpus_settings.data_dir / "feedback.sqlite")
+    return FeedbackStore(FeedbackDatabase(corpus_settings.data_dir / "feedback.sqlite"))
 
 
 @pytest.fixture(scope="module")

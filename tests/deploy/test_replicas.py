@@ -1,0 +1,292 @@
+"""The deployment, on loopback: a real PostgreSQL, a real `chroma run`, two API replicas
+(`python -m assistant serve`) over one published index, and nginx in front with the committed
+configuration. Questions through nginx reach both replicas; feedback left on either lands in
+one gap report; a build published by the CLI reaches both replicas with no failed request and
+no answer mixing two builds; the rate limit holds across replicas; a replica killed under load
+costs the clients nothing.
+
+The tests run in this order and share the stack; the last one kills a replica.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from evals.gold import load_gold
+from evals.loadtest import serve
+from evals.postgres import postgres_bin, start_postgres
+from evals.servers import QuestionPool, Server, child_env, run_load, start_chroma
+from indexer.stores import current_build_id
+from tests.support.documents import FONDO, FONDO_QUESTION
+from tests.support.indexes import ABSTAINED, ANSWERED, small_index
+from tests.support.nginx import client_from, require_nginx, start_nginx
+
+pytestmark = pytest.mark.slow
+
+KEY = {"X-Admin-Key": "chiave-delle-repliche"}
+POLL_S = 0.5
+SWITCH_BOUND_S = 60  # publish → both replicas serving the new build (poll + open, 2 shared cores)
+
+
+class Stack:
+    def __init__(self, settings, postgres, database_url, chroma, replicas, nginx):
+        self.settings = settings
+        self.postgres = postgres
+        self.database_url = database_url
+        self.chroma = chroma
+        self.replicas: list[Server] = replicas
+        self.nginx = nginx
+
+    def env(self) -> dict[str, str]:
+        """What every part reads: one data directory, one Chroma, one database."""
+        return {
+            "PIANO_DATA_DIR": str(self.settings.data_dir),
+            "PIANO_CORPUS_DIR": str(self.settings.corpus_dir),
+            "PIANO_CHROMA_HOST": "127.0.0.1",
+            "PIANO_CHROMA_PORT": str(self.chroma.port),
+            "PIANO_DATABASE_URL": self.database_url,
+        }
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, embedder):
+    require_nginx()
+    if postgres_bin() is None:
+        pytest.skip("PostgreSQL is not installed: `make install-test` installs it")
+    root = tmp_path_factory.mktemp("replicas")
+    started: list = []
+    try:
+        postgres = start_postgres(durable=False)
+        started.append(postgres)
+        database_url = postgres.create_database("piano")
+        chroma = start_chroma(root / "chroma")
+        started.append(chroma)
+        settings = small_index(
+            root, embedder, chroma_host="127.0.0.1", chroma_port=chroma.port
+        )  # published once: the vectors in Chroma, the files in the shared data directory
+        partial = Stack(settings, postgres, database_url, chroma, [], None)
+        env = {
+            **partial.env(),
+            "PIANO_BUILD_POLL_S": str(POLL_S),
+            "PIANO_EMBED_THREADS": "1",
+            "PIANO_ADMIN_KEY": KEY["X-Admin-Key"],
+        }
+        with ThreadPoolExecutor(2) as pool:  # both load their model at once
+            replicas = list(
+                pool.map(lambda n: serve(settings.data_dir, root / f"replica-{n}", env), (1, 2))
+            )
+        started += replicas
+        for replica in replicas:
+            assert httpx.get(replica.url + "/api/health").status_code == 200, replica.log
+        nginx = start_nginx([r.port for r in replicas])
+        started.append(nginx)
+        yield Stack(settings, postgres, database_url, chroma, replicas, nginx)
+    finally:
+        for part in reversed(started):
+            part.stop()
+
+
+def _served(replica: Server, handler: str) -> int:
+    """Requests to `handler` the replica answered with 200, from its Prometheus metrics."""
+    text = httpx.get(replica.url + "/metrics", timeout=10).text
+    labels = rf'[^}}]*handler="{re.escape(handler)}"[^}}]*status="200"[^}}]*'
+    found = re.findall(rf"^http_requests_total\{{{labels}\}} (\S+)$", text, flags=re.M)
+    return int(sum(float(v) for v in found))
+
+
+def _served_by_each(stack: Stack, handler: str) -> list[int]:
+    return [_served(replica, handler) for replica in stack.replicas]
+
+
+def _builds(stack: Stack) -> list[str]:
+    return [httpx.get(r.url + "/api/health", timeout=10).json()["build"] for r in stack.replicas]
+
+
+def _chunk_ids(stack: Stack, build_id: str) -> set[str]:
+    path = stack.settings.builds_dir / build_id / "chunks.jsonl"
+    return {json.loads(line)["chunk_id"] for line in path.read_text().splitlines()}
+
+
+# --- 1. questions through nginx ------------------------------------------------------------------
+
+
+def test_questions_through_nginx_are_answered_by_both_replicas(stack):
+    before = _served_by_each(stack, "/api/ask")
+    with httpx.Client(base_url=stack.nginx.url, timeout=30) as http:
+        answers = [
+            http.post("/api/ask", json={"question": q})
+            for q in [ANSWERED, ABSTAINED, f"Per favore: {ANSWERED}", f"Scusa, {ABSTAINED}"] * 5
+        ]
+    assert {r.status_code for r in answers} == {200}
+    assert [r.json()["abstained"] for r in answers[:2]] == [False, True]
+    assert "martedì" in answers[0].json()["answer"]
+    published = current_build_id(stack.settings)
+    assert _builds(stack) == [published, published]
+    assert {r.headers["x-piano-build"] for r in answers} == {published}
+    after = _served_by_each(stack, "/api/ask")
+    assert all(a > b for a, b in zip(after, before)), (before, after)  # both took a share
+
+
+# --- 2. one database for what users leave behind -------------------------------------------------
+
+
+def test_feedback_left_on_either_replica_is_in_one_gap_report(stack):
+    left = {
+        stack.replicas[0].url: "Lo sportello è aperto anche il sabato?",
+        stack.replicas[1].url: "Serve un appuntamento per lo sportello?",
+        stack.nginx.url: "Chi risponde allo sportello?",
+    }
+    for url, question in left.items():
+        r = httpx.post(
+            url + "/api/feedback",
+            json={"question": question, "answer": "…", "rating": "down", "reason": "Incompleta"},
+            timeout=30,
+        )
+        assert r.status_code == 201, r.text
+
+    for replica in stack.replicas:  # either replica reports what was left on both
+        report = httpx.get(
+            replica.url + "/api/admin/gap-report", params={"format": "csv"}, headers=KEY
+        )
+        assert report.status_code == 200
+        rows = list(csv.DictReader(io.StringIO(report.text)))
+        reported = {(row["tipo"], row["domanda"]) for row in rows}
+        assert {("non utile", q) for q in left.values()} <= reported
+        # The abstained questions asked through nginx, logged by whichever replica answered.
+        abstained = [row for row in rows if row["domanda"] == ABSTAINED.strip()]
+        assert abstained and int(abstained[0]["volte"]) >= 5
+    export = httpx.get(stack.replicas[0].url + "/api/admin/feedback.csv", headers=KEY).text
+    assert all(q in export for q in left.values())
+    assert not list(stack.settings.data_dir.glob("feedback.sqlite*"))  # all in PostgreSQL
+
+
+# --- 3. publishing a build -----------------------------------------------------------------------
+
+
+def _ask_until(stop: threading.Event, url: str, question: str, out: list) -> None:
+    with httpx.Client(base_url=url, timeout=30) as http:
+        while not stop.is_set():
+            try:
+                out.append(http.post("/api/ask", json={"question": question}))
+            except httpx.HTTPError as exc:  # counted as a failure below
+                out.append(exc)
+
+
+def test_a_published_build_reaches_both_replicas_with_no_failed_request(stack):
+    old = current_build_id(stack.settings)
+    (stack.settings.corpus_dir / "fondo.md").write_text(FONDO, encoding="utf-8")
+    responses: list = []
+    stop = threading.Event()
+    askers = [
+        threading.Thread(target=_ask_until, args=(stop, stack.nginx.url, q, responses))
+        for q in (ANSWERED, FONDO_QUESTION, ANSWERED)
+    ]
+    for t in askers:
+        t.start()
+    try:
+        published = subprocess.run(  # the builder: another process, as on another machine
+            [sys.executable, "-m", "indexer", "build", "--quiet"],
+            env=child_env(stack.env()),
+            cwd=stack.settings.data_dir.parent,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert published.returncode == 0, published.stderr
+        new = current_build_id(stack.settings)
+        assert new != old
+        started = time.monotonic()
+        while _builds(stack) != [new, new]:
+            assert time.monotonic() - started < SWITCH_BOUND_S, _builds(stack)
+            time.sleep(0.1)
+        switched_in = time.monotonic() - started
+        time.sleep(1)  # and a little load on the new build
+    finally:
+        stop.set()
+        for t in askers:
+            t.join(60)
+
+    failed = [r for r in responses if not isinstance(r, httpx.Response) or r.status_code != 200]
+    assert responses and not failed, failed[:3]
+    seen = {r.headers["x-piano-build"] for r in responses}
+    assert seen == {old, new}
+    ids = {old: _chunk_ids(stack, old), new: _chunk_ids(stack, new)}
+    for r in responses:  # never two builds in one answer
+        assert {c["chunk_id"] for c in r.json()["citations"]} <= ids[r.headers["x-piano-build"]]
+    for replica in stack.replicas:
+        answer = httpx.post(replica.url + "/api/ask", json={"question": FONDO_QUESTION}).json()
+        assert "trentamila euro" in answer["answer"]
+    print(f"both replicas served build {new} {switched_in:.1f} s after it was published")
+
+
+# --- 4. the rate limit holds across replicas -----------------------------------------------------
+
+
+def test_the_rate_limit_counts_a_client_across_both_replicas(stack):
+    before = _served_by_each(stack, "/api/search")
+    with client_from(base_url=stack.nginx.url, timeout=30) as http:
+        started = time.monotonic()
+        statuses = [
+            http.post("/api/search", json={"query": "sportello"}).status_code for _ in range(90)
+        ]
+        elapsed = time.monotonic() - started
+        # A forged X-Forwarded-For is no new client: nginx counts the address it sees.
+        started = time.monotonic()
+        spoofed = [
+            http.post(
+                "/api/search",
+                json={"query": "sportello"},
+                headers={"X-Forwarded-For": f"198.51.100.{n}"},
+            )
+            for n in range(10)
+        ]
+        spoof_elapsed = time.monotonic() - started
+    after = _served_by_each(stack, "/api/search")
+    accepted = statuses.count(200)
+    # 60 at once, then one a second (each replica counting alone would have let all 90 in).
+    assert 60 <= accepted <= 61 + elapsed and statuses.count(429) == 90 - accepted, statuses
+    assert all(a > b for a, b in zip(after, before))  # the budget was spent on both replicas
+    assert sum(after) - sum(before) == accepted
+    assert [r.status_code for r in spoofed].count(200) <= 1 + spoof_elapsed
+    refused = next(r for r in spoofed if r.status_code == 429)
+    assert "Troppe richieste" in refused.json()["detail"] and refused.headers["retry-after"]
+
+
+# --- 5. a replica dies under load ----------------------------------------------------------------
+
+
+def test_a_replica_killed_under_load_costs_the_clients_nothing(stack):
+    pool = QuestionPool([g.question for g in load_gold()], distinct=True)  # none cached
+    victim, survivor = stack.replicas[1], stack.replicas[0]
+    result: list = []
+    load = threading.Thread(
+        target=lambda: result.append(run_load([stack.nginx.url], pool, 8, 3000, 10))
+    )
+    load.start()
+    time.sleep(3)
+    os.kill(victim.proc.pid, signal.SIGKILL)  # mid-answer: no goodbye, connections reset
+    victim.proc.wait(10)
+    at_kill = _served(survivor, "/api/ask")
+    load.join(120)
+    [res] = result
+    assert res.errors == 0, res.summary()  # answers cut off were asked again to the survivor
+    assert _served(survivor, "/api/ask") > at_kill  # which went on answering alone
+    r = httpx.post(
+        stack.nginx.url + "/api/feedback",
+        json={"question": "Dopo la caduta?", "answer": "…", "rating": "up"},
+        timeout=30,
+    )
+    assert r.status_code == 201  # a refused connection is skipped for feedback too
