@@ -35,7 +35,8 @@ _QUESTION_TYPES: list[tuple[AnswerType, re.Pattern[str]]] = [
         re.compile(
             r"\b(quanti soldi|quanto denaro|euro|milion\w*|miliard\w*|quanto costa\w*|costo|"
             r"costi|costat\w*|budget|bilancio|stanziat\w*|stanzia|a quanto ammonta\w*|"
-            r"dotazione finanziaria|quanto vale|how much money|cost)\b"
+            r"dotazione finanziaria|quanto vale|how much money|cost|"
+            r"quanto (presta|prestano|finanzia|finanziano|spende|riceve|ricevono|da|danno))\b"
         ),
     ),
     (
@@ -125,15 +126,19 @@ _DATE = re.compile(
     rf")"
 )
 _NUMBER_WORDS = (
+    r"\w+mila|mille|\w*cento|"
     "due|tre|quattro|cinque|sei|sette|otto|nove|dieci|undici|dodici|tredici|quattordici|"
-    "quindici|sedici|diciassette|diciotto|diciannove|venti|trenta|quaranta|cinquanta|cento"
+    "quindici|sedici|diciassette|diciotto|diciannove|venti|trenta|quaranta|cinquanta"
 )
 # A count and the noun it counts: "104 persone", "cinque tavoli tematici", "fino ai 35 anni".
 _COUNT = re.compile(
     rf"(?i)(?<![\w/.,-])(?:\d+(?:[.,]\d+)?|{_NUMBER_WORDS})(?![\w/.,-]?\d)"
     rf"(?:\s+(?!(?:{_MONTHS})\b)(?!(?:di|del|della|e|o|a|in)\b)[a-zàèéìòù'’]+){{1,2}}"
 )
-_MONEY = re.compile(r"(?i)(?:€\s*\d[\d.,]*|\d[\d.,]*\s*(?:€|euro|milioni|mila euro|miliardi))")
+_MONEY = re.compile(
+    rf"(?i)(?:€\s*\d[\d.,]*|(?:\d[\d.,]*|\b(?:{_NUMBER_WORDS}))\s*"
+    rf"(?:€|euro|milioni|mila euro|miliardi)\b)"
+)
 _QUOTED = re.compile(r"[“\"«]([^”\"»]{3,160})[”\"»]")
 _PLACE = re.compile(
     r"(?i)\b(?:nella|nel|nell['’]|presso(?: la| il| l['’])?|sulla|sul)\s*"

@@ -23,7 +23,6 @@ from pydantic_settings import (
 )
 
 from core.sections import (
-    SECTIONS,
     AnswerabilitySettings,
     AnswerSettings,
     ChromaSettings,
@@ -31,13 +30,26 @@ from core.sections import (
     ConversationSettings,
     EmbeddingSettings,
     ExpansionSettings,
-    FeedbackSettings,
     LLMSettings,
-    ProtectionSettings,
     RetrievalSettings,
     Section,
-    ServerSettings,
 )
+from core.serving import FeedbackSettings, ProtectionSettings, ServerSettings
+
+SECTIONS: dict[str, type[Section]] = {
+    "embedding": EmbeddingSettings,
+    "chunking": ChunkingSettings,
+    "chroma": ChromaSettings,
+    "retrieval": RetrievalSettings,
+    "expansion": ExpansionSettings,
+    "conversation": ConversationSettings,
+    "answerability": AnswerabilitySettings,
+    "answers": AnswerSettings,
+    "llm": LLMSettings,
+    "server": ServerSettings,
+    "protection": ProtectionSettings,
+    "feedback": FeedbackSettings,
+}
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "PIANO_"

@@ -200,8 +200,8 @@ def test_H17_html_and_script_in_the_question(api):
     assert r.status_code == 200 and r.headers["content-type"] == "application/json"
     body = r.json()
     assert_safe(body)
-    # The markup's words (script, alert, onerror…) are unknown to the documents: abstained.
-    assert body["abstained"] is True
+    # The markup is inert text; the question inside it is answered from the documents.
+    assert body["abstained"] is False and "30 interviste" in body["answer"]
 
 
 def test_H18_markdown_link_and_image_in_the_question(api):
