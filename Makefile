@@ -12,7 +12,7 @@ export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: help install install-test index run run-ollama test eval bench load report lint clean
+.PHONY: help install install-test index run run-ollama test eval bench load load-attack report lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -29,11 +29,11 @@ install: $(VENV)/.installed ## create .venv and install the project
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(PIP) install -q torch==2.13.0
 	$(PIP) install -q -e '.[dev,st]'
-	@dpkg -s chromium fonts-noto-color-emoji >/dev/null 2>&1 || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji; }
+	@dpkg -s chromium fonts-noto-color-emoji nginx >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji nginx; }
 	touch $@
 
-install-test: $(VENV)/.installed-test ## install what the tests need (sentence-transformers, Chromium)
+install-test: $(VENV)/.installed-test ## install what the tests need (sentence-transformers, Chromium, nginx)
 
 index: install ## build or update the index (incremental)
 	$(PY) -m indexer build
@@ -58,6 +58,9 @@ bench: install ## latency, answers/s, indexing time, memory and scale side by si
 
 load: install ## bounded load test on 127.0.0.1 (50 clients, 60 s); writes evals/results/load.md
 	$(PY) -m evals.loadtest
+
+load-attack: install ## attack mix on 127.0.0.1 (30 clients, 30 s) next to ordinary users; writes evals/results/load-attack.md
+	$(PY) -m evals.loadtest --attack
 
 report: install ## gap report: abstained questions and 👎 answers by topic, in data/reports/
 	$(PY) -m assistant report

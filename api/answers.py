@@ -45,7 +45,7 @@ def ask(body: AskRequest, request: Request, served: Served, state: State, config
     inviate con i turni precedenti in `history`. Se il server usa un LLM (`mode` = "llm"), le
     frasi sono scritte dal modello e ciascuna è verificata sul passaggio che cita.
     """
-    answer = served.ask(body.question, body.history, body.top_k)
+    answer = served.ask(body.question, body.turns, body.top_k)
     request.state.timings_ms = answer.timings_ms
     if config.feedback.log_questions:
         state.questions.record(body.question, answer.abstained)
@@ -72,7 +72,7 @@ def ask_stream(body: AskRequest, served: Served, state: State, config: Config) -
     """
 
     def events() -> Iterator[AnswerEvent]:
-        for event in served.ask_stream(body.question, body.history, body.top_k):
+        for event in served.ask_stream(body.question, body.turns, body.top_k):
             if isinstance(event, Answer) and config.feedback.log_questions:
                 state.questions.record(body.question, event.abstained)
             yield event
