@@ -60,7 +60,7 @@ load: install ## bounded load test on 127.0.0.1 (50 clients, 60 s); writes evals
 	$(PY) -m evals.loadtest
 
 load-attack: install ## attack mix on 127.0.0.1 (30 clients, 30 s) next to ordinary users; writes evals/results/load-attack.md
-	$(PY) -m evals.loadtest --attack
+	$(PY) -m evals.attack
 
 report: install ## gap report: abstained questions and 👎 answers by topic, in data/reports/
 	$(PY) -m assistant report

@@ -28,10 +28,11 @@ class StopWhenGone:
         if scope["type"] != "http" or not under(scope["path"], self.paths):
             await self.app(scope, receive, send)
             return
-        first: Message | None = await receive()
-        if first is None or first["type"] != "http.request" or first.get("more_body", False):
-            await self.app(scope, _replaying(first, receive), send)
+        body = await receive()
+        if body["type"] != "http.request" or body.get("more_body", False):
+            await self.app(scope, _replaying(body, receive), send)  # not a whole body: as is
             return
+        first: Message | None = body
         gone = threading.Event()
         disconnected = anyio.Event()
 

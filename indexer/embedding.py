@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextvars
 import ctypes
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -96,6 +98,14 @@ def _idle_cores() -> int:
     return max(0, _cores() - runnable)
 
 
+def _lower_priority() -> None:
+    """Nice the calling thread (Linux: niceness is per thread; threads it starts inherit it)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):
+        pass
+
+
 def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
@@ -141,12 +151,16 @@ class PianoEmbedding(BaseEmbedding):
     """Query/passage embeddings (L2-normalised) usable by our code and by LlamaIndex alike.
 
     Every text is cut to what the model reads (`bound_tokens`) before it reaches the backend,
-    long ones are embedded one call at a time, and a request whose client has gone stops here.
+    and a request whose client has gone stops here. While serving, long texts (a pasted page,
+    not a question) go one at a time through a low-priority thread, at most LONG_EMBED_QUEUE
+    waiting: they use spare CPU, never the share of ordinary questions.
     """
 
     embedder_id: str = "unknown"
     _backend: Any = PrivateAttr()
-    _long_lane: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    _long_lane: ThreadPoolExecutor = PrivateAttr(
+        default_factory=lambda: ThreadPoolExecutor(1, "long-texts", initializer=_lower_priority)
+    )
     _long_waiting: threading.BoundedSemaphore = PrivateAttr(
         default_factory=lambda: threading.BoundedSemaphore(LONG_EMBED_QUEUE)
     )
@@ -178,17 +192,20 @@ class PianoEmbedding(BaseEmbedding):
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         raise_if_client_gone()
         bounded = [bound_tokens(t, self._backend.count_tokens) for t in texts]
-        if not any(len(t) > LONG_EMBED_CHARS for t in bounded):
+        if not serving_request() or not any(len(t) > LONG_EMBED_CHARS for t in bounded):
             return self._backend.encode(bounded, is_query)  # type: ignore[no-any-return]
-        # Inside a request, a full lane refuses; a build (no request) waits its turn.
-        if not self._long_waiting.acquire(blocking=not serving_request()):
+        if not self._long_waiting.acquire(blocking=False):
             raise Overloaded
         try:
-            with self._long_lane:
-                raise_if_client_gone()  # it may have left while this waited for the lane
-                return self._backend.encode(bounded, is_query)  # type: ignore[no-any-return]
+            # The request's context goes along: the lane checks whether its client has gone.
+            job = contextvars.copy_context().run
+            return self._long_lane.submit(job, self._encode_long, bounded, is_query).result()
         finally:
             self._long_waiting.release()
+
+    def _encode_long(self, texts: list[str], is_query: bool) -> np.ndarray:
+        raise_if_client_gone()  # it may have left while this waited in the lane
+        return self._backend.encode(texts, is_query)  # type: ignore[no-any-return]
 
     def count_tokens(self, text: str) -> int:
         return self._backend.count_tokens(text)
