@@ -18,13 +18,13 @@ from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, TypeAdapter, ValidationError
 
-from api.requests import CONTROL_MESSAGE, CleanText
+from api.requests import CleanText, text_problem
 from api.sse import sse_data
 from api.state import Services, services
 from assistant import templates
 from assistant.service import Assistant
 from assistant.streaming import AnswerEvent, TextDelta
-from core.limits import CONTROL_CHARS, MAX_HISTORY_TURNS, MAX_TURN_CHARS, SURROGATES
+from core.limits import MAX_HISTORY_TURNS, MAX_TURN_CHARS
 from core.models import Citation, Turn
 
 MODEL_ID = "chiedi-al-piano"
@@ -145,12 +145,8 @@ def split_messages(
 def _turn_text(n: int, message: ChatMessage) -> str:
     """An earlier message's text, checked as /api/ask checks history (Italian 422 if not)."""
     text = message.text()[:MAX_TURN_CHARS]
-    if CONTROL_CHARS.search(text):
-        raise HTTPException(422, f"Il messaggio {n} non è valido: {CONTROL_MESSAGE}.")
-    if SURROGATES.search(text):
-        raise HTTPException(
-            422, f"Il messaggio {n} non è valido: contiene caratteri Unicode non validi."
-        )
+    if problem := text_problem(text):
+        raise HTTPException(422, f"Il messaggio {n} non è valido: {problem}.")
     return text
 
 

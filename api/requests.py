@@ -20,20 +20,33 @@ from core.limits import (
 from core.models import Turn
 
 CONTROL_MESSAGE = "il testo contiene caratteri di controllo non ammessi"
+UNICODE_MESSAGE = "contiene caratteri Unicode non validi"
+
+
+def text_problem(value: str) -> str | None:
+    """Why users may not send this text (in Italian), or None: control characters but tab and
+    newlines, or lone surrogates (which no UTF-8 file, database or model can hold)."""
+    if CONTROL_CHARS.search(value):
+        return CONTROL_MESSAGE
+    if SURROGATES.search(value):
+        return UNICODE_MESSAGE
+    return None
 
 
 def plain_text(value: str) -> str:
-    """Text as users may send it: no control characters but tab and newlines, no lone
-    surrogates (which no UTF-8 file, database or model can hold)."""
-    if CONTROL_CHARS.search(value):
-        raise ValueError(CONTROL_MESSAGE)
-    if SURROGATES.search(value):
+    problem = text_problem(value)
+    if problem == UNICODE_MESSAGE:  # the message the API gives for pydantic's own type
         raise PydanticCustomError("string_unicode", "Input should be a valid string")
+    if problem:
+        raise ValueError(problem)
     return value
 
 
-# Any free text that is stored or embedded: feedback, history turns.
-PlainText = Annotated[str, AfterValidator(plain_text)]
+# Any free text that is stored or embedded (feedback, history turns); the schema says it too.
+PLAIN_PATTERN = rf"^[^{CONTROL_CHAR_CLASS}]*$"
+PlainText = Annotated[
+    str, Field(json_schema_extra={"pattern": PLAIN_PATTERN}), AfterValidator(plain_text)
+]
 
 
 def _clean_text(value: str) -> str:
@@ -67,7 +80,7 @@ TopK = Annotated[int, Field(ge=TOP_K_MIN, le=TOP_K_MAX), BeforeValidator(_json_i
 class HistoryTurn(Turn):
     """An earlier turn as a client sends it: the text checked like a question's."""
 
-    content: Annotated[str, Field(max_length=MAX_TURN_CHARS), AfterValidator(plain_text)]
+    content: Annotated[PlainText, Field(max_length=MAX_TURN_CHARS)]
 
 
 class AskRequest(BaseModel):
