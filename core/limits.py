@@ -25,7 +25,11 @@ MAX_EMBED_TOKENS = 512
 LONG_EMBED_CHARS = 400
 # Long texts waiting for (or in) that lane at most; more are refused (503, retry later), so that
 # they cannot take every worker thread while ordinary questions queue behind them.
-LONG_EMBED_QUEUE = 8
+LONG_EMBED_QUEUE = 4
+# Share of one core that lane may use: after a long text took t seconds, the next one starts
+# t × (1/share − 1) later. On a busy machine one core is all a server gets; this keeps most of
+# it for ordinary questions.
+LONG_EMBED_SHARE = 0.25
 
 # --- ranges ----------------------------------------------------------------------------------
 TOP_K_MIN, TOP_K_MAX = 1, 20  # passages an answer or a search may return

@@ -1,5 +1,7 @@
 """`make load-attack`: ordinary users next to attackers, on loopback, against a real server with
 its default protections (`python -m assistant serve`, rate limit 60/min, no trusted proxy).
+The ordinary users first run alone for 15 s, so that their latency under attack reads against
+their latency on the same machine at the same time (this one is shared).
 
 30 clients for 30 s (bounded in time and requests), each from its own address in 127.0.0.0/8 so
 each has its own rate-limit budget, as distinct users would: ordinary users ask questions (some
@@ -135,7 +137,10 @@ async def _client(
                 tally.statuses[f"{kind}: (no answer)"][type(exc).__name__] += 1
 
 
-async def run_attack(url: str, seconds: float, max_requests: int) -> tuple[Tally, float]:
+async def run_mix(
+    url: str, seconds: float, max_requests: int, attackers: bool, phase: int
+) -> tuple[Tally, float]:
+    """The mix (or its ordinary users alone) for `seconds`; each phase from its own addresses."""
     questions = question_variants(1)
     steps = attacks(questions)
     tally = Tally()
@@ -143,10 +148,12 @@ async def run_attack(url: str, seconds: float, max_requests: int) -> tuple[Tally
     started = time.perf_counter()
     clients = []
     for k, (kind, count) in enumerate(MIX.items()):
+        if kind != "ordinary" and not attackers:
+            continue
         for i in range(count):
             # Spoofers connect from 127.0.0.1, the address uvicorn's own default believes.
             spoofing = kind in ("spoofed headers", "admin-key guesses")
-            address = "127.0.0.1" if spoofing else f"127.0.3.{10 * k + i + 1}"
+            address = "127.0.0.1" if spoofing else f"127.0.{3 + phase}.{10 * k + i + 1}"
             step = steps.get(kind)
             clients.append(
                 _client(url, address, kind, step, questions, tally, started + seconds, budget, k * 100 + i)
@@ -156,7 +163,7 @@ async def run_attack(url: str, seconds: float, max_requests: int) -> tuple[Tally
 
 
 def exported_ids(url: str) -> set[int]:
-    transport = httpx.HTTPTransport(local_address="127.0.4.1")  # the admin's own address
+    transport = httpx.HTTPTransport(local_address="127.0.9.1")  # the admin's own address
     with httpx.Client(base_url=url, timeout=60, transport=transport) as http:
         r = http.get("/api/admin/feedback.csv", headers={"X-Admin-Key": ADMIN_KEY})
         r.raise_for_status()
@@ -170,11 +177,18 @@ def cpu_seconds(pid: int) -> float:
 
 
 def report(
-    tally: Tally, elapsed: float, exported: set[int], kept_files: int, load: str, cpu: float
+    alone: Tally,
+    tally: Tally,
+    elapsed: float,
+    exported: set[int],
+    kept_files: int,
+    load: str,
+    cpu: float,
 ) -> str:
     lat = tally.latencies_ms["ordinary /api/ask"]
+    calm = alone.latencies_ms["ordinary /api/ask"]
     answered = tally.statuses["ordinary /api/ask"]["200"]
-    lost = sorted(set(tally.acknowledged) - exported)
+    lost = sorted(set(tally.acknowledged + alone.acknowledged) - exported)
     rows = [
         f"| {name} | {sum(c.values())} | "
         + ", ".join(f"{s}: {n}" for s, n in sorted(c.items()))
@@ -199,8 +213,12 @@ def report(
             f"them p50 {pct(lat, 50)} ms, p95 {p95} ms, p99 {pct(lat, 99)} ms, max "
             f"{round(max(lat), 1) if lat else 0} ms (target p95 ≤ 2000 ms with every one "
             f"answered: {'met' if lat and p95 <= 2000 and answered == len(lat) else 'NOT met'}).** "
-            f"Ratings acknowledged (201): {len(tally.acknowledged)}; found in the admin export "
-            f"afterwards: {len(tally.acknowledged) - len(lost)}; lost: {len(lost)}. Uploaded "
+            f"The same users alone just before, on the same machine: {len(calm)} questions, p50 "
+            f"{pct(calm, 50)} ms, p95 {pct(calm, 95)} ms, so the attack multiplies their p95 by "
+            f"{p95 / max(pct(calm, 95), 1):.1f}. Ratings acknowledged (201): "
+            f"{len(tally.acknowledged) + len(alone.acknowledged)}; found in the admin export "
+            f"afterwards: {len(tally.acknowledged) + len(alone.acknowledged) - len(lost)}; "
+            f"lost: {len(lost)}. Uploaded "
             f"files kept in the data directory: {kept_files}. Server CPU during the run: "
             f"{cpu:.1f} s in {elapsed:.0f} s.",
             "",
@@ -209,7 +227,7 @@ def report(
             *rows,
             "",
             "Latency is measured by the client (queueing included). 429: the per-address rate "
-            "limit; 503: long texts beyond the 8 that may wait to be embedded; 403: uploads "
+            "limit; 503: long texts beyond the 4 that may wait to be embedded; 403: uploads "
             "refused; 401: wrong admin key; ReadTimeout: no answer within 30 s.",
             "",
         ]
@@ -218,7 +236,10 @@ def report(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.attack", description=__doc__)
-    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--seconds", type=float, default=30.0, help="the attack mix")
+    parser.add_argument(
+        "--calm-seconds", type=float, default=15.0, help="the ordinary users alone, before"
+    )
     parser.add_argument("--max-requests", type=int, default=50_000)
     parser.add_argument("--data-dir", type=Path, default=None, help="index to copy")
     parser.add_argument("--out", type=Path, default=RESULTS)
@@ -241,18 +262,23 @@ def main(argv: list[str] | None = None) -> int:
             {"PIANO_RATE_LIMIT_PER_MINUTE": "60", "PIANO_ADMIN_KEY": ADMIN_KEY},
         )
         try:
+            alone, _ = asyncio.run(
+                run_mix(server.url, args.calm_seconds, args.max_requests, False, 0)
+            )
             cpu = cpu_seconds(server.proc.pid)
-            tally, elapsed = asyncio.run(run_attack(server.url, args.seconds, args.max_requests))
+            tally, elapsed = asyncio.run(
+                run_mix(server.url, args.seconds, args.max_requests, True, 1)
+            )
             cpu = cpu_seconds(server.proc.pid) - cpu
             exported = exported_ids(server.url)
         finally:
             server.stop()
         kept = sum(1 for p in (data_dir / "gradio_tmp").rglob("carico-*") if p.is_file())
-    text = report(tally, elapsed, exported, kept, load, cpu)
+    text = report(alone, tally, elapsed, exported, kept, load, cpu)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(text)
-    lost = set(tally.acknowledged) - exported
+    lost = set(tally.acknowledged + alone.acknowledged) - exported
     return 1 if lost or kept else 0
 
 

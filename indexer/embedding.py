@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import contextvars
 import ctypes
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
+import time
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -14,7 +13,7 @@ import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
-from core.limits import LONG_EMBED_CHARS, LONG_EMBED_QUEUE
+from core.limits import LONG_EMBED_CHARS, LONG_EMBED_QUEUE, LONG_EMBED_SHARE
 from core.settings import Settings
 from core.workload import Overloaded, raise_if_client_gone, serving_request
 from indexer.token_bound import bound_tokens
@@ -98,14 +97,6 @@ def _idle_cores() -> int:
     return max(0, _cores() - runnable)
 
 
-def _lower_priority() -> None:
-    """Nice the calling thread (Linux: niceness is per thread; threads it starts inherit it)."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-    except (AttributeError, OSError):
-        pass
-
-
 def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
@@ -151,19 +142,18 @@ class PianoEmbedding(BaseEmbedding):
     """Query/passage embeddings (L2-normalised) usable by our code and by LlamaIndex alike.
 
     Every text is cut to what the model reads (`bound_tokens`) before it reaches the backend,
-    and a request whose client has gone stops here. While serving, long texts (a pasted page,
-    not a question) go one at a time through a low-priority thread, at most LONG_EMBED_QUEUE
-    waiting: they use spare CPU, never the share of ordinary questions.
+    and a request whose client has gone stops here. Long user texts (a pasted page, not a
+    question) are embedded one at a time and use at most LONG_EMBED_SHARE of a core, at most
+    LONG_EMBED_QUEUE waiting: ordinary questions never wait behind them.
     """
 
     embedder_id: str = "unknown"
     _backend: Any = PrivateAttr()
-    _long_lane: ThreadPoolExecutor = PrivateAttr(
-        default_factory=lambda: ThreadPoolExecutor(1, "long-texts", initializer=_lower_priority)
-    )
+    _long_lane: threading.Lock = PrivateAttr(default_factory=threading.Lock)
     _long_waiting: threading.BoundedSemaphore = PrivateAttr(
         default_factory=lambda: threading.BoundedSemaphore(LONG_EMBED_QUEUE)
     )
+    _long_rest_until: float = PrivateAttr(default=0.0)
 
     def __init__(self, backend: _Backend, embedder_id: str, **kwargs: Any) -> None:
         super().__init__(model_name=embedder_id, embedder_id=embedder_id, **kwargs)
@@ -192,20 +182,24 @@ class PianoEmbedding(BaseEmbedding):
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         raise_if_client_gone()
         bounded = [bound_tokens(t, self._backend.count_tokens) for t in texts]
-        if not serving_request() or not any(len(t) > LONG_EMBED_CHARS for t in bounded):
+        if not is_query or not any(len(t) > LONG_EMBED_CHARS for t in bounded):
             return self._backend.encode(bounded, is_query)  # type: ignore[no-any-return]
-        if not self._long_waiting.acquire(blocking=False):
+        # Long user text (queries: questions, history, descriptions; passages are the index's):
+        # in an API request a full line refuses, elsewhere (the chat UI's queue) it waits.
+        if not self._long_waiting.acquire(blocking=not serving_request()):
             raise Overloaded
         try:
-            # The request's context goes along: the lane checks whether its client has gone.
-            job = contextvars.copy_context().run
-            return self._long_lane.submit(job, self._encode_long, bounded, is_query).result()
+            with self._long_lane:
+                time.sleep(max(0.0, self._long_rest_until - time.monotonic()))
+                raise_if_client_gone()  # it may have left while this waited in the lane
+                started = time.monotonic()
+                try:
+                    return self._backend.encode(bounded, is_query)  # type: ignore[no-any-return]
+                finally:
+                    took = time.monotonic() - started
+                    self._long_rest_until = time.monotonic() + took * (1 / LONG_EMBED_SHARE - 1)
         finally:
             self._long_waiting.release()
-
-    def _encode_long(self, texts: list[str], is_query: bool) -> np.ndarray:
-        raise_if_client_gone()  # it may have left while this waited in the lane
-        return self._backend.encode(texts, is_query)  # type: ignore[no-any-return]
 
     def count_tokens(self, text: str) -> int:
         return self._backend.count_tokens(text)

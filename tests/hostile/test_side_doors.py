@@ -77,7 +77,7 @@ def follow_up(text: str) -> dict:
 
 
 def test_H34_too_many_long_texts_at_once_are_refused_not_queued(server):
-    bodies = [follow_up(f"Pagina {n}. {PAGE}") for n in range(14)]
+    bodies = [follow_up(f"Pagina {n}. {PAGE}") for n in range(8)]
 
     def send(body: dict) -> httpx.Response:
         with client(server, timeout=120) as c:
