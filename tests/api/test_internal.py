@@ -29,3 +29,15 @@ def test_private_keeps_them_from_the_outside(make_client, path):
 def test_the_docs_page_names_no_other_host(make_client):
     page = make_client().get("/docs").text
     assert "/docs/assets/swagger-ui-bundle.js" in page and "https://" not in page
+
+
+def test_messages_of_a_missing_index_name_no_server_path(make_settings):
+    from fastapi.testclient import TestClient
+
+    from server.app import create_app
+
+    settings = make_settings()
+    with TestClient(create_app(settings)) as client:
+        r = client.get("/api/health")
+    assert r.status_code == 503 and "PIANO_DATA_DIR" in r.json()["message"]
+    assert str(settings.data_dir) not in r.text and "/tmp" not in r.text
