@@ -12,7 +12,7 @@ export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: help install install-test index run run-ollama test eval bench bench-replicas load report lint clean
+.PHONY: help install install-test index run run-ollama test eval bench bench-replicas load load-attack report lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ bench-replicas: install-test ## 1 vs 2 replicas behind nginx, SQLite vs PostgreS
 
 load: install ## bounded load test on 127.0.0.1 (50 clients, 60 s); writes evals/results/load.md
 	$(PY) -m evals.loadtest
+
+load-attack: install ## attack mix on 127.0.0.1 (30 clients, 30 s) next to ordinary users; writes evals/results/load-attack.md
+	$(PY) -m evals.attack
 
 report: install ## gap report: abstained questions and 👎 answers by topic, in data/reports/
 	$(PY) -m assistant report

@@ -59,7 +59,7 @@ def ask(
     inviate con i turni precedenti in `history`. Se il server usa un LLM (`mode` = "llm"), le
     frasi sono scritte dal modello e ciascuna è verificata sul passaggio che cita.
     """
-    answer = served.ask(body.question, body.history, body.top_k)
+    answer = served.ask(body.question, body.turns, body.top_k)
     request.state.timings_ms = answer.timings_ms
     response.headers[BUILD_HEADER] = served.manifest.build_id
     if config.feedback.log_questions:
@@ -87,7 +87,7 @@ def ask_stream(body: AskRequest, served: Served, state: State, config: Config) -
     """
 
     def events() -> Iterator[AnswerEvent]:
-        for event in served.ask_stream(body.question, body.history, body.top_k):
+        for event in served.ask_stream(body.question, body.turns, body.top_k):
             if isinstance(event, Answer) and config.feedback.log_questions:
                 state.questions.record(body.question, event.abstained)
             yield event

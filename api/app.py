@@ -2,28 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.middleware import Middleware
 
 from api import admin, answers, feedback, glossary, measures, openai_compat
+from api.disconnect import StopWhenGone
+from api.docs import add_offline_docs
 from api.errors import BODY_ROUTE, EVERY_ROUTE, error_responses, install_error_handlers
 from api.follow import following_builds
+from api.headers import SecurityHeaders
+from api.internal import PrivateEndpoints
 from api.logs import RequestLog
 from api.metrics import instrument
-from api.middleware import BodySizeLimit, RateLimit
+from api.middleware import RATE_LIMITED, BodySizeLimit, RateLimit
 from api.reindex import Reindexer
 from api.state import OpenAssistant, Services
 from core.settings import Settings
 
+# Where a request's work stops when its client goes away (the routes that embed text).
+CANCELLABLE = ("/api/ask", "/api/search", "/api/measures/match", "/v1/chat/completions")
+
 
 def create_api(
-    settings: Settings, open_services: Callable[[], Services], open_assistant: OpenAssistant
+    settings: Settings,
+    open_services: Callable[[], Services],
+    open_assistant: OpenAssistant,
+    side_doors: Sequence[Middleware] = (),
+    side_rate_limited: tuple[str, ...] = (),
 ) -> FastAPI:
     """The API; `open_services` runs at start-up (the index is opened then, not at import),
-    `open_assistant` reopens the index after an admin reindex."""
+    `open_assistant` reopens the index after an admin reindex. `side_doors` guard what the
+    server mounts beside the API (the chat UI), whose event endpoints `side_rate_limited`
+    share the API's per-client budget."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -38,10 +52,13 @@ def create_api(
         version="0.1.0",
         lifespan=lifespan,
         responses=error_responses(*EVERY_ROUTE),
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
-    _add_middleware(app, settings)
+    protect(app, settings, RATE_LIMITED + side_rate_limited, side_doors)
     install_error_handlers(app)
+    add_offline_docs(app)
     app.include_router(answers.router)
     app.include_router(feedback.router)
     if settings.protection.admin_secret:
@@ -52,11 +69,22 @@ def create_api(
     return app
 
 
-def _add_middleware(app: FastAPI, settings: Settings) -> None:
-    # Added innermost first: the request log (id, timings, last-resort 500) wraps everything.
+def protect(
+    app: FastAPI,
+    settings: Settings,
+    rate_limited: tuple[str, ...],
+    side_doors: Sequence[Middleware] = (),
+) -> None:
+    """Everything in front of the routes, from the outside in: the request log (id, timings,
+    last-resort 500), security headers, metrics, the private side, CORS, the per-client rate
+    limit, the body limit, the side doors' own guards, and the watch for clients that left."""
     protection = settings.protection
+    # add_middleware puts each one outside the ones before: innermost first.
+    app.add_middleware(StopWhenGone, paths=CANCELLABLE)
+    for door in reversed(side_doors):
+        app.add_middleware(door.cls, *door.args, **door.kwargs)
     app.add_middleware(BodySizeLimit, max_bytes=protection.max_body_bytes)
-    app.add_middleware(RateLimit, per_minute=protection.rate_limit_per_minute)
+    app.add_middleware(RateLimit, per_minute=protection.rate_limit_per_minute, paths=rate_limited)
     if protection.origins:
         app.add_middleware(
             CORSMiddleware,
@@ -65,5 +93,8 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
             allow_headers=["Content-Type", "X-Request-ID"],
             expose_headers=["X-Request-ID", "Retry-After"],
         )
+    if protection.internal_endpoints == "private":
+        app.add_middleware(PrivateEndpoints)
     instrument(app)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLog)

@@ -8,13 +8,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
 
-from core.limits import TOP_K_MAX, TOP_K_MIN
+from core.workload import ClientGone, Overloaded
 from feedback.database import FeedbackUnavailable
 
 
@@ -38,7 +38,8 @@ _DESCRIPTIONS = {
     422: "Richiesta non valida: il messaggio dice quale campo e perché.",
     429: "Troppe richieste da questo indirizzo: riprovare dopo `Retry-After` secondi.",
     500: "Errore interno: il messaggio riporta il codice della richiesta.",
-    503: "Servizio non disponibile (indice o archivio delle valutazioni): il messaggio dice perché.",
+    503: "Servizio non disponibile (indice o archivio delle valutazioni: il messaggio dice perché), "
+    "oppure occupato da testi molto lunghi: riprovare dopo `Retry-After` secondi.",
     507: "Spazio su disco esaurito: la valutazione non è stata salvata.",
 }
 _RETRY_AFTER = {
@@ -98,8 +99,10 @@ def _italian_error(err: dict[str, Any]) -> str:
         return f"'{where}' è troppo lungo (massimo {ctx.get('max_length')})."
     if kind in ("string_too_short",):
         return "La domanda è vuota."
-    if kind in ("greater_than_equal", "less_than_equal"):
-        return f"'{where}' fuori intervallo (ammessi valori da {TOP_K_MIN} a {TOP_K_MAX})."
+    if kind == "greater_than_equal":
+        return f"'{where}' fuori intervallo (deve essere almeno {ctx.get('ge')})."
+    if kind == "less_than_equal":
+        return f"'{where}' fuori intervallo (deve essere al massimo {ctx.get('le')})."
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace(" or ", " oppure ")
         return f"'{where}' deve essere {expected}."
@@ -167,8 +170,30 @@ async def _feedback_unavailable(request: Request, exc: FeedbackUnavailable) -> J
     )
 
 
+OVERLOADED = (
+    "Il servizio è occupato da testi molto lunghi: riprova tra {seconds} secondi "
+    "(o con un testo più breve)."
+)
+OVERLOADED_RETRY_S = 5
+
+
+async def _overloaded(request: Request, exc: Overloaded) -> JSONResponse:
+    return JSONResponse(
+        {"detail": OVERLOADED.format(seconds=OVERLOADED_RETRY_S)},
+        status_code=503,
+        headers={"Retry-After": str(OVERLOADED_RETRY_S)},
+    )
+
+
+async def _client_gone(request: Request, exc: ClientGone) -> Response:
+    # Nobody reads it; 499 (nginx's "client closed request") is what the request log shows.
+    return Response(status_code=499)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Every validation and HTTP error of `app` answered as an `ApiError`, in Italian."""
     app.add_exception_handler(FeedbackUnavailable, _feedback_unavailable)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid_request)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Overloaded, _overloaded)  # type: ignore[arg-type]
+    app.add_exception_handler(ClientGone, _client_gone)  # type: ignore[arg-type]

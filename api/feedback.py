@@ -8,8 +8,15 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.errors import BODY_ROUTE, error_responses
+from api.requests import PlainText
 from api.state import Services, services
-from core.limits import MAX_ANSWER_CHARS, MAX_CITATIONS, MAX_QUESTION_CHARS, MAX_REASON_CHARS
+from core.limits import (
+    MAX_ANSWER_CHARS,
+    MAX_CHUNK_ID_CHARS,
+    MAX_CITATIONS,
+    MAX_QUESTION_CHARS,
+    MAX_REASON_CHARS,
+)
 from feedback.store import Rating
 
 router = APIRouter(responses=error_responses(*BODY_ROUTE))
@@ -31,21 +38,21 @@ class FeedbackRequest(BaseModel):
         },
     )
 
-    question: str = Field(
+    question: PlainText = Field(
         min_length=1,
         max_length=MAX_QUESTION_CHARS,
         description="La domanda a cui si riferisce la valutazione.",
     )
-    answer: str = Field(
+    answer: PlainText = Field(
         max_length=MAX_ANSWER_CHARS, description="Il testo della risposta valutata."
     )
     rating: Rating = Field(description="'up' (utile) oppure 'down' (non utile).")
-    reason: str | None = Field(
+    reason: PlainText | None = Field(
         None,
         max_length=MAX_REASON_CHARS,
         description=f"Motivo facoltativo (max {MAX_REASON_CHARS} caratteri).",
     )
-    citations: list[str] = Field(
+    citations: list[Annotated[PlainText, Field(max_length=MAX_CHUNK_ID_CHARS)]] = Field(
         default_factory=list,
         max_length=MAX_CITATIONS,
         description="I `chunk_id` delle fonti citate nella risposta.",

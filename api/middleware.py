@@ -15,14 +15,19 @@ TOO_MANY = (
     "Troppe richieste da questo indirizzo: al massimo {n} al minuto. Riprova tra {seconds} secondi."
 )
 
-# The answer endpoints (the LLM's /api/ask/stream and /v1/* included), feedback, which writes to
-# disk, and admin, which can start a reindex.
-RATE_LIMITED = ("/api/ask", "/api/search", "/api/feedback", "/api/admin", "/v1/")
-# Gradio's own requests carry the conversation and are bounded by its queue, not by us.
-BODY_LIMIT_EXEMPT = ("/ui",)
+# The answer endpoints (the LLM's /api/ask/stream, the measures matcher and /v1/* included),
+# feedback, which writes to disk, and admin, which can start a reindex.
+RATE_LIMITED = (
+    "/api/ask",
+    "/api/search",
+    "/api/measures/match",
+    "/api/feedback",
+    "/api/admin",
+    "/v1/",
+)
 
 
-async def _send_json(
+async def send_json(
     send: Send, status: int, detail: str, headers: tuple[tuple[bytes, bytes], ...] = ()
 ) -> None:
     body = json.dumps({"detail": detail}, ensure_ascii=False).encode()
@@ -40,7 +45,7 @@ async def _send_json(
     await send({"type": "http.response.body", "body": body})
 
 
-def _under(path: str, prefixes: tuple[str, ...]) -> bool:
+def under(path: str, prefixes: tuple[str, ...]) -> bool:
     return any(path == p.rstrip("/") or path.startswith(p.rstrip("/") + "/") for p in prefixes)
 
 
@@ -51,23 +56,23 @@ class BodySizeLimit:
     up to the limit and refused as soon as it passes it, so a client cannot stream megabytes.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int, exempt: tuple[str, ...] = BODY_LIMIT_EXEMPT):
+    def __init__(self, app: ASGIApp, max_bytes: int, exempt: tuple[str, ...] = ()):
         self.app = app
         self.max_bytes = max_bytes
         self.exempt = exempt
         self.message = TOO_LARGE.format(kb=max_bytes // 1024)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or _under(scope["path"], self.exempt):
+        if scope["type"] != "http" or under(scope["path"], self.exempt):
             await self.app(scope, receive, send)
             return
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
                 if not value.isdigit():
-                    await _send_json(send, 400, "Intestazione Content-Length non valida.")
+                    await send_json(send, 400, "Intestazione Content-Length non valida.")
                     return
                 if int(value) > self.max_bytes:
-                    await _send_json(send, 413, self.message, ((b"connection", b"close"),))
+                    await send_json(send, 413, self.message, ((b"connection", b"close"),))
                     return
         # Read the whole (small) body now: then the route never sees more than the limit.
         chunks: list[bytes] = []
@@ -79,7 +84,7 @@ class BodySizeLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
-                await _send_json(send, 413, self.message, ((b"connection", b"close"),))
+                await send_json(send, 413, self.message, ((b"connection", b"close"),))
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -158,7 +163,7 @@ class RateLimit:
             self.limiter is None
             or scope["type"] != "http"
             or scope.get("method") == "OPTIONS"
-            or not _under(scope["path"], self.paths)
+            or not under(scope["path"], self.paths)
         ):
             await self.app(scope, receive, send)
             return
@@ -166,7 +171,7 @@ class RateLimit:
         wait = self.limiter.take(client[0] if client else "")
         if wait > 0:
             seconds = max(1, math.ceil(wait))
-            await _send_json(
+            await send_json(
                 send,
                 429,
                 TOO_MANY.format(n=self.per_minute, seconds=seconds),

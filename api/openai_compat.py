@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, TypeAdapter, ValidationError
 
-from api.requests import CleanText
+from api.requests import CleanText, text_problem
 from api.sse import sse_data
 from api.state import Services, services
 from assistant import templates
@@ -135,11 +135,19 @@ def split_messages(
         raise HTTPException(422, "Manca un messaggio con role 'user': è la domanda.")
     question = clean(messages[last].text())
     history = [
-        Turn(role=m.role, content=m.text()[:MAX_TURN_CHARS])  # type: ignore[arg-type]
-        for m in messages[:last]
+        Turn(role=m.role, content=_turn_text(n, m))  # type: ignore[arg-type]
+        for n, m in enumerate(messages[:last], start=1)
         if m.role in ("user", "assistant") and m.text().strip()
     ]
     return question, history
+
+
+def _turn_text(n: int, message: ChatMessage) -> str:
+    """An earlier message's text, checked as /api/ask checks history (Italian 422 if not)."""
+    text = message.text()[:MAX_TURN_CHARS]
+    if problem := text_problem(text):
+        raise HTTPException(422, f"Il messaggio {n} non è valido: {problem}.")
+    return text
 
 
 router = APIRouter(prefix="/v1", tags=["OpenAI-compatible"])

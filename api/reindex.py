@@ -16,6 +16,7 @@ from core.settings import Settings
 log = logging.getLogger(__name__)
 
 FAILED = "Ricostruzione non riuscita ({what}): resta in uso l'indice precedente."
+BUSY = "Un'altra costruzione dell'indice è in corso (ad esempio dalla riga di comando)."
 
 
 class ReindexStatus(BaseModel):
@@ -46,9 +47,16 @@ class Reindexer:
         self._status = ReindexStatus(state="idle")
 
     def start(self) -> bool:
-        """Start a build; False if one is already running."""
+        """Start a build; False if one is already running, here or in another process."""
+        from indexer.build_lock import BuildBusy, build_lock
+
         with self._lock:
             if self._thread is not None and self._thread.is_alive():
+                return False
+            try:
+                with build_lock(self.settings):  # a CLI build holds it: say so now, not later
+                    pass
+            except BuildBusy:
                 return False
             self._status = ReindexStatus(state="running", started=_now())
             self._thread = threading.Thread(target=self._run, name="reindex", daemon=True)
@@ -68,6 +76,7 @@ class Reindexer:
 
     def _run(self) -> None:
         from indexer.build import build_index
+        from indexer.build_lock import BuildBusy
         from indexer.embedding import PianoEmbedding
 
         try:
@@ -80,6 +89,8 @@ class Reindexer:
                     raise RuntimeError(error)
                 self.services.serve(assistant)
             status = ReindexStatus(state="done", message=report.summary())
+        except BuildBusy:
+            status = ReindexStatus(state="failed", message=FAILED.format(what=BUSY))
         except Exception as exc:
             log.exception("reindex failed")
             status = ReindexStatus(state="failed", message=FAILED.format(what=type(exc).__name__))

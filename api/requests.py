@@ -12,16 +12,45 @@ from core.limits import (
     CONTROL_CHARS,
     MAX_HISTORY_TURNS,
     MAX_QUESTION_CHARS,
+    MAX_TURN_CHARS,
+    SURROGATES,
     TOP_K_MAX,
     TOP_K_MIN,
 )
 from core.models import Turn
 
+CONTROL_MESSAGE = "il testo contiene caratteri di controllo non ammessi"
+UNICODE_MESSAGE = "contiene caratteri Unicode non validi"
+
+
+def text_problem(value: str) -> str | None:
+    """Why users may not send this text (in Italian), or None: control characters but tab and
+    newlines, or lone surrogates (which no UTF-8 file, database or model can hold)."""
+    if CONTROL_CHARS.search(value):
+        return CONTROL_MESSAGE
+    if SURROGATES.search(value):
+        return UNICODE_MESSAGE
+    return None
+
+
+def plain_text(value: str) -> str:
+    problem = text_problem(value)
+    if problem == UNICODE_MESSAGE:  # the message the API gives for pydantic's own type
+        raise PydanticCustomError("string_unicode", "Input should be a valid string")
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+# Any free text that is stored or embedded (feedback, history turns); the schema says it too.
+PLAIN_PATTERN = rf"^[^{CONTROL_CHAR_CLASS}]*$"
+PlainText = Annotated[
+    str, Field(json_schema_extra={"pattern": PLAIN_PATTERN}), AfterValidator(plain_text)
+]
+
 
 def _clean_text(value: str) -> str:
-    if CONTROL_CHARS.search(value):
-        raise ValueError("il testo contiene caratteri di controllo non ammessi")
-    value = value.strip()
+    value = plain_text(value).strip()
     if not value:
         raise ValueError("la domanda è vuota")
     return value
@@ -48,6 +77,12 @@ def _json_integer(value: Any) -> Any:
 TopK = Annotated[int, Field(ge=TOP_K_MIN, le=TOP_K_MAX), BeforeValidator(_json_integer)]
 
 
+class HistoryTurn(Turn):
+    """An earlier turn as a client sends it: the text checked like a question's."""
+
+    content: Annotated[PlainText, Field(max_length=MAX_TURN_CHARS)]
+
+
 class AskRequest(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
@@ -67,7 +102,7 @@ class AskRequest(BaseModel):
     question: CleanText = Field(
         description=f"La domanda, in italiano (max {MAX_QUESTION_CHARS} caratteri)."
     )
-    history: list[Turn] = Field(
+    history: list[HistoryTurn] = Field(
         default_factory=list,
         max_length=MAX_HISTORY_TURNS,
         description="Turni precedenti (role user/assistant), dal più vecchio; servono per le "
@@ -77,6 +112,11 @@ class AskRequest(BaseModel):
     top_k: TopK | None = Field(
         None, description=f"Passaggi da citare al massimo ({TOP_K_MIN}–{TOP_K_MAX})."
     )
+
+    @property
+    def turns(self) -> list[Turn]:
+        """The history as the Assistant takes it."""
+        return [*self.history]
 
 
 class SearchRequest(BaseModel):

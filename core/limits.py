@@ -14,6 +14,22 @@ MAX_HISTORY_TURNS = 100  # more is refused; of what is accepted only the last fe
 MAX_REASON_CHARS = 1000  # the reason given with a 👍/👎
 MAX_ANSWER_CHARS = 20_000  # an answer quoted back with its rating
 MAX_CITATIONS = 20  # chunk ids sent back with a rating
+MAX_CHUNK_ID_CHARS = 200  # one of those ids
+
+# --- what the embedding model reads --------------------------------------------------------
+# e5 reads at most 512 tokens, its prefix and special tokens included: anything after is cut
+# before the model runs (one such text costs ~1 s of CPU; 20,000 characters uncut cost 10-20 s).
+MAX_EMBED_TOKENS = 512
+# Texts longer than this (a pasted page, not a question) are embedded one at a time, so they
+# never hold more than one core while ordinary questions wait.
+LONG_EMBED_CHARS = 400
+# Long texts waiting for (or in) that lane at most; more are refused (503, retry later), so that
+# they cannot take every worker thread while ordinary questions queue behind them.
+LONG_EMBED_QUEUE = 4
+# Share of one core that lane may use: after a long text took t seconds, the next one starts
+# t × (1/share − 1) later. On a busy machine one core is all a server gets; this keeps most of
+# it for ordinary questions.
+LONG_EMBED_SHARE = 0.25
 
 # --- ranges ----------------------------------------------------------------------------------
 TOP_K_MIN, TOP_K_MAX = 1, 20  # passages an answer or a search may return
@@ -22,6 +38,8 @@ TOP_K_MIN, TOP_K_MAX = 1, 20  # passages an answer or a search may return
 # Control characters refused in user text: all of C0 but tab and newlines, and DEL.
 CONTROL_CHAR_CLASS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
 CONTROL_CHARS = re.compile(f"[{CONTROL_CHAR_CLASS}]")
+# Lone UTF-16 surrogates ("\\ud800" in JSON): valid in a Python str, not encodable as UTF-8.
+SURROGATES = re.compile("[\ud800-\udfff]")
 
 # --- the shape of a passage ------------------------------------------------------------------
 # Headings of a passage joined into its section path: "Titolo > Fase III – Evento partecipativo".

@@ -49,6 +49,19 @@ class ProtectionSettings(Section):
         validation_alias=_flat("cors_origins"),
         description="Comma-separated origins allowed by CORS; empty = no CORS headers at all.",
     )
+    trusted_proxies: str = Field(
+        "",
+        validation_alias=_flat("trusted_proxies"),
+        description="Comma-separated addresses or networks of the reverse proxies whose "
+        "X-Forwarded-For/-Proto are believed (e.g. 127.0.0.1 for nginx on this host); empty = "
+        "trust none: the client is the peer of the TCP connection.",
+    )
+    internal_endpoints: Literal["public", "private"] = Field(
+        "public",
+        validation_alias=_flat("internal_endpoints"),
+        description="/docs, /openapi.json and /metrics: public, or private (only from this host, "
+        "not through a proxy; others get 404).",
+    )
     admin_key: SecretStr | None = Field(
         None,
         validation_alias=_flat("admin_key"),
@@ -59,6 +72,10 @@ class ProtectionSettings(Section):
     @property
     def origins(self) -> list[str]:
         return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+    @property
+    def proxies(self) -> list[str]:
+        return [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
 
     @property
     def admin_secret(self) -> str | None:

@@ -159,6 +159,7 @@ def start_api(workdir: Path, env: dict[str, str], workers: int = 1, timeout: flo
         "--log-level",
         "warning",
         "--no-access-log",
+        "--no-proxy-headers",  # as README's command: no proxy in front, none believed
     ]
     proc, log = _spawn(f"api-{port}", cmd, child_env(env), workdir)
     server = Server(f"API ({workers} worker)", proc, port, log)

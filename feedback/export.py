@@ -6,12 +6,17 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 from feedback.store import FeedbackRecord
 
-# A cell starting with one of these is a formula for Excel/LibreOffice ("=HYPERLINK(...)").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A cell starting with one of these is a formula for Excel/LibreOffice ("=HYPERLINK(...)"), also
+# after leading spaces, invisible characters or a line break, which spreadsheets skip, and in the
+# full-width forms (＝, ＋, －, ＠) that some of them fold to the ASCII ones.
+_FORMULA_START = ("=", "+", "-", "@", "|", "%")
+# Whitespace, control and format characters (NBSP, zero-width, BOM, bidi marks…).
+_SKIPPED = ("Zs", "Zl", "Zp", "Cc", "Cf")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
 
 FEEDBACK_COLUMNS = (
@@ -26,9 +31,19 @@ FEEDBACK_COLUMNS = (
 )
 
 
+def _formula_like(text: str) -> bool:
+    for char in text:
+        if unicodedata.category(char) in _SKIPPED:
+            if char in "\t\r\n":
+                return True  # a cell that opens with a tab or a line break is suspect already
+            continue
+        return unicodedata.normalize("NFKC", char).startswith(_FORMULA_START)
+    return False
+
+
 def csv_cell(value: object) -> str:
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if _formula_like(text) else text
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:

@@ -21,6 +21,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     build.add_argument("--strict", action="store_true", help="esce con errore se un file è saltato")
     build.add_argument("--quiet", action="store_true", help="niente barre di avanzamento")
+    build.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDI",
+        help="se un'altra costruzione è in corso, attende al massimo tanti secondi (0: esce subito)",
+    )
     sub.add_parser("status", help="documenti, passaggi, modello e data dell'indice")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -50,8 +57,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from indexer.build import build_index
+    from indexer.build_lock import BuildBusy
     from indexer.embedding import PianoEmbedding
     from indexer.loaders import UnreadableDocument
+    from indexer.verify import BuildDamaged
 
     try:
         report = build_index(
@@ -59,10 +68,17 @@ def main(argv: list[str] | None = None) -> int:
             PianoEmbedding.from_settings(settings),
             force=args.force,
             progress=not args.quiet,
+            wait=args.wait,
         )
     except UnreadableDocument as exc:
         print(f"Errore: {exc}", file=sys.stderr)
         return 2
+    except BuildBusy as exc:
+        print(f"Errore: {exc}", file=sys.stderr)
+        return 3
+    except BuildDamaged as exc:
+        print(f"Errore: la nuova costruzione non è integra ({exc}); resta l'indice precedente.")
+        return 4
     print(report.summary())
     return 1 if (args.strict and report.skipped) else 0
 

@@ -9,21 +9,18 @@ import os
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
-import markdown_it
 import numpy as np
-import pysbd
 from tqdm import tqdm
 
 from core.settings import Settings
-from indexer import chunking, loaders
-from indexer import sentences as sentence_splitting
+from indexer.build_lock import build_lock
 from indexer.catalogue import CATALOGUE_VERSION, extract_catalogue
 from indexer.chunking import Chunk, chunk_document
 from indexer.embed_cache import EmbeddingCache
 from indexer.embedding import PianoEmbedding
 from indexer.loaders import SourceDocument, UnreadableDocument, corpus_files, load_document
+from indexer.reuse import chunker_version, reusable_chunks
 from indexer.stores import (
     DocumentInfo,
     IndexManifest,
@@ -36,6 +33,7 @@ from indexer.stores import (
     write_chroma,
     write_chunks,
 )
+from indexer.verify import is_sound, verify_build
 
 log = logging.getLogger(__name__)
 
@@ -106,67 +104,22 @@ def _fingerprint(settings: Settings, chunks: list[Chunk]) -> str:
     return h.hexdigest()
 
 
-def chunker_version(settings: Settings) -> str:
-    """Everything besides a document's bytes that decides its chunks: the code that reads and
-    cuts it, the libraries it relies on and the settings."""
-    h = hashlib.sha256()
-    for module in (loaders, chunking, sentence_splitting):
-        h.update(Path(module.__file__ or "").read_bytes())
-    h.update(
-        json.dumps(
-            [
-                settings.embedder_id,
-                settings.chunking.max_tokens,
-                settings.chunking.list_max_items,
-                pysbd.__version__,
-                markdown_it.__version__,
-            ]
-        ).encode()
-    )
-    return h.hexdigest()[:16]
-
-
-def reusable_chunks(
-    settings: Settings, previous: IndexManifest | None, version: str, docs: list[SourceDocument]
-) -> dict[str, list[Chunk]]:
-    """The previous build's chunks of every document whose bytes and chunker are unchanged.
-
-    Chunking splits every passage into sentences (pysbd): 1.6 of the 1.8 s of an unchanged build
-    of the shipped corpus. A reused chunk is the one the chunker would make again.
-    """
-    if previous is None or not previous.chunker_version or previous.chunker_version != version:
-        return {}
-    before = {(i.meta.doc_id, i.content_hash): i.chunks for i in previous.documents}
-    same = {d.meta.doc_id: d for d in docs if (d.meta.doc_id, d.content_hash) in before}
-    reused: dict[str, list[Chunk]] = {doc_id: [] for doc_id in same}
-    try:
-        with open(settings.builds_dir / previous.build_id / "chunks.jsonl", encoding="utf-8") as f:
-            for line in f:
-                row = json.loads(line)
-                doc = same.get(row["doc_id"])
-                if doc is not None:
-                    reused[doc.meta.doc_id].append(
-                        Chunk(
-                            row["chunk_id"],
-                            doc.meta,
-                            row["text"],
-                            row["section"],
-                            row["page"] or None,
-                            row["position"],
-                            row["sentences"],
-                        )
-                    )
-    except (OSError, ValueError, KeyError):
-        return {}
-    return {
-        doc_id: chunks
-        for doc_id, chunks in reused.items()
-        if len(chunks) == before[(doc_id, same[doc_id].content_hash)]
-    }
-
-
 def build_index(
-    settings: Settings, embedder: PianoEmbedding, *, force: bool = False, progress: bool = True
+    settings: Settings,
+    embedder: PianoEmbedding,
+    *,
+    force: bool = False,
+    progress: bool = True,
+    wait: float = 0.0,
+) -> BuildReport:
+    """Build or update the index, holding the data directory's build lock (BuildBusy if another
+    build has it after `wait` seconds)."""
+    with build_lock(settings, wait):
+        return _build_index(settings, embedder, force, progress)
+
+
+def _build_index(
+    settings: Settings, embedder: PianoEmbedding, force: bool, progress: bool
 ) -> BuildReport:
     started = time.perf_counter()
     docs, skipped = load_corpus(settings)
@@ -188,7 +141,9 @@ def build_index(
     sentences = [s for c in chunks for s in c.sentences]
     fingerprint = _fingerprint(settings, chunks)
 
-    if previous and previous.fingerprint == fingerprint and not force:
+    # A current build whose files are damaged is rebuilt, not declared up to date.
+    sound = previous is not None and is_sound(settings, previous.build_id)
+    if previous and previous.fingerprint == fingerprint and not force and sound:
         # Still sweep what an interrupted build left behind (a killed `build --force`).
         kept = (previous.build_id, previous.previous_build_id)
         prune_builds(settings, keep={b for b in kept if b})
@@ -302,6 +257,7 @@ def write_build(
         (build_dir / "manifest.json").write_text(manifest.model_dump_json(indent=2))
         bar.update()
 
+    verify_build(settings, build_id)  # BuildDamaged: CURRENT stays on the build it names
     switch_current(settings, build_id)
     prune_builds(settings, keep={build_id, *([previous.build_id] if previous else [])})
     return build_id

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -12,7 +13,10 @@ import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
+from core.limits import LONG_EMBED_CHARS, LONG_EMBED_QUEUE, LONG_EMBED_SHARE
 from core.settings import Settings
+from core.workload import Overloaded, raise_if_client_gone, serving_request
+from indexer.token_bound import bound_tokens
 
 
 class _Backend(Protocol):
@@ -135,10 +139,21 @@ def _resolve_st_model(model: str) -> str:
 
 
 class PianoEmbedding(BaseEmbedding):
-    """Query/passage embeddings (L2-normalised) usable by our code and by LlamaIndex alike."""
+    """Query/passage embeddings (L2-normalised) usable by our code and by LlamaIndex alike.
+
+    Every text is cut to what the model reads (`bound_tokens`) before it reaches the backend,
+    and a request whose client has gone stops here. Long user texts (a pasted page, not a
+    question) are embedded one at a time and use at most LONG_EMBED_SHARE of a core, at most
+    LONG_EMBED_QUEUE waiting: ordinary questions never wait behind them.
+    """
 
     embedder_id: str = "unknown"
     _backend: Any = PrivateAttr()
+    _long_lane: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    _long_waiting: threading.BoundedSemaphore = PrivateAttr(
+        default_factory=lambda: threading.BoundedSemaphore(LONG_EMBED_QUEUE)
+    )
+    _long_rest_until: float = PrivateAttr(default=0.0)
 
     def __init__(self, backend: _Backend, embedder_id: str, **kwargs: Any) -> None:
         super().__init__(model_name=embedder_id, embedder_id=embedder_id, **kwargs)
@@ -159,10 +174,32 @@ class PianoEmbedding(BaseEmbedding):
 
     # --- our API: numpy in, numpy out ------------------------------------------------
     def embed_queries(self, texts: list[str]) -> np.ndarray:
-        return self._backend.encode(texts, True)
+        return self._encode(texts, True)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
-        return self._backend.encode(texts, False)
+        return self._encode(texts, False)
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        raise_if_client_gone()
+        bounded = [bound_tokens(t, self._backend.count_tokens) for t in texts]
+        if not is_query or not any(len(t) > LONG_EMBED_CHARS for t in bounded):
+            return self._backend.encode(bounded, is_query)  # type: ignore[no-any-return]
+        # Long user text (queries: questions, history, descriptions; passages are the index's):
+        # in an API request a full line refuses, elsewhere (the chat UI's queue) it waits.
+        if not self._long_waiting.acquire(blocking=not serving_request()):
+            raise Overloaded
+        try:
+            with self._long_lane:
+                time.sleep(max(0.0, self._long_rest_until - time.monotonic()))
+                raise_if_client_gone()  # it may have left while this waited in the lane
+                started = time.monotonic()
+                try:
+                    return self._backend.encode(bounded, is_query)  # type: ignore[no-any-return]
+                finally:
+                    took = time.monotonic() - started
+                    self._long_rest_until = time.monotonic() + took * (1 / LONG_EMBED_SHARE - 1)
+        finally:
+            self._long_waiting.release()
 
     def count_tokens(self, text: str) -> int:
         return self._backend.count_tokens(text)

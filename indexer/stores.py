@@ -67,7 +67,7 @@ class IndexManifest(BaseModel):
     chunks: int
     sentences: int
     previous_build_id: str | None = None
-    chunker_version: str = ""  # see indexer.build.chunker_version; "" = unknown, never reused
+    chunker_version: str = ""  # see indexer.reuse.chunker_version; "" = unknown, never reused
 
 
 # --- Chroma: opened here and nowhere else ------------------------------------------------

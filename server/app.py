@@ -11,14 +11,16 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
+from starlette.middleware import Middleware
 
-from api.app import create_api
+from api.app import create_api, protect
 from api.follow import following_builds
 from api.state import Services
 from assistant.service import Assistant
 from core.offline import go_offline
 from core.settings import Settings
 from server.startup import open_assistant, open_stores
+from server.ui_guard import UiGuard, event_paths
 from ui.app import UI_PATH, mount_ui
 
 
@@ -40,9 +42,19 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     """API and chat UI in one app; the index is opened at start-up, not here."""
     go_offline()
     settings = settings or Settings()
-    app = create_api(settings, services_opener(settings, assistant), open_assistant)
+    app = create_api(
+        settings,
+        services_opener(settings, assistant),
+        open_assistant,
+        side_doors=[ui_guard(settings)],
+        side_rate_limited=event_paths(UI_PATH),
+    )
     _mount_ui(app, settings)
     return app
+
+
+def ui_guard(settings: Settings) -> Middleware:
+    return Middleware(UiGuard, prefix=UI_PATH, origins=settings.protection.origins)
 
 
 def create_ui_app(settings: Settings | None = None) -> FastAPI:
@@ -57,7 +69,10 @@ def create_ui_app(settings: Settings | None = None) -> FastAPI:
         with following_builds(settings, app.state.services, open_assistant):
             yield
 
-    app = FastAPI(title="Chiedi al Piano", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="Chiedi al Piano", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+    )
+    protect(app, settings, event_paths(UI_PATH), [ui_guard(settings)])
     app.add_api_route("/", lambda: RedirectResponse(UI_PATH), include_in_schema=False)
     _mount_ui(app, settings)
     return app

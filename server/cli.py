@@ -44,6 +44,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from api.logs import logging_config
     from server.app import create_app
+    from server.proxies import proxy_options
 
     host, port = args.host or settings.server.host, args.port or settings.server.port
     print(
@@ -55,6 +56,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         port=port,
         access_log=False,
         log_config=logging_config(settings.server.log_format),
+        **proxy_options(settings.protection),
     )
     return 0
 
@@ -120,10 +122,17 @@ def serve_ui(argv: list[str] | None = None) -> int:
     import uvicorn
 
     from server.app import create_ui_app
+    from server.proxies import proxy_options
     from ui.app import UI_PATH
 
     settings = Settings()
     host, port = args.host or settings.server.host, args.port or settings.server.port
     print(f"Chiedi al Piano: interfaccia su http://{host}:{port}{UI_PATH}")
-    uvicorn.run(create_ui_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(
+        create_ui_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        **proxy_options(settings.protection),
+    )
     return 0

@@ -89,11 +89,17 @@ def open_assistant(
         return assistant, None
     except (IndexMissing, ModelMismatch, ChromaMismatch) as exc:
         log.error("index unavailable: %s", exc)
-        return None, str(exc)
+        return None, _without_paths(str(exc), settings)
     except Exception as exc:  # any other failure to open is a damaged data directory
         log.exception("index cannot be opened")
         what = str(exc) if isinstance(exc, IndexCorrupt) else type(exc).__name__
-        return None, CORRUPT.format(data_dir=settings.data_dir, what=what)
+        return None, _without_paths(CORRUPT.format(data_dir=settings.data_dir, what=what), settings)
+
+
+def _without_paths(message: str, settings: Settings) -> str:
+    """The message for the public (/api/health, 503s): the data directory by its setting's
+    name, not by where it is on this server (the log has the path)."""
+    return message.replace(str(settings.data_dir), "PIANO_DATA_DIR")
 
 
 def open_stores(settings: Settings) -> tuple[FeedbackStore, QuestionLog]:

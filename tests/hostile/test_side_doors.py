@@ -1,0 +1,251 @@
+"""The side doors, tried as an attacker would, through a real server (`python -m assistant
+serve` on 127.0.0.1): long texts, the chat UI's own Gradio endpoints, lone surrogates and control
+characters where the API stores or embeds text, headers. Each case is a row H34… of
+docs/hostile-inputs.md. Clients connect from addresses of their own in 127.0.0.0/8, so each
+test has its own rate-limit budget."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+
+from evals.loadtest import copy_index, serve
+
+REPO = Path(__file__).resolve().parents[2]
+LIMIT = 30
+ADMIN = "chiave-di-prova"
+QUESTION = "Quando è stato presentato il Piano?"
+# A pasted page as an earlier user turn, under the 20,000-character limit of a turn.
+PAGE = "Il Piano metropolitano per l'economia sociale di Torino prevede molte azioni. " * 250
+
+
+@pytest.fixture(scope="module")
+def server(corpus_settings, corpus_index, tmp_path_factory):
+    work = tmp_path_factory.mktemp("side-doors")
+    served = serve(
+        copy_index(corpus_settings.data_dir, work / "data"),
+        work,
+        {"PIANO_RATE_LIMIT_PER_MINUTE": str(LIMIT), "PIANO_ADMIN_KEY": ADMIN},
+    )
+    served.data_dir = work / "data"  # type: ignore[attr-defined]
+    yield served
+    served.stop()
+
+
+_addresses = iter(range(2, 250))
+
+
+def client(server, **kwargs) -> httpx.Client:
+    """A client from an address of its own (its own rate-limit budget)."""
+    address = f"127.0.2.{next(_addresses)}"
+    return httpx.Client(
+        base_url=server.url,
+        timeout=kwargs.pop("timeout", 60),
+        transport=httpx.HTTPTransport(local_address=address),
+        **kwargs,
+    )
+
+
+def italian(r: httpx.Response, status: int, words: str) -> None:
+    assert r.status_code == status, (r.status_code, r.text[:300])
+    assert r.headers["content-type"].startswith("application/json")
+    assert words in r.json()["detail"], r.json()["detail"]
+
+
+def request_lines(server) -> list[dict]:
+    lines = server.log.read_text(encoding="utf-8", errors="replace").splitlines()
+    return [
+        row
+        for row in (json.loads(line) for line in lines if line.startswith("{"))
+        if row.get("message") == "request"
+    ]
+
+
+# --- 1. long texts: bounded, refused when too many wait, dropped when the client left -------
+
+
+def follow_up(text: str) -> dict:
+    # "E per i giovani?" carries no topic of its own: the earlier user turn is embedded too.
+    return {"question": "E per i giovani?", "history": [{"role": "user", "content": text}]}
+
+
+def test_H34_too_many_long_texts_at_once_are_refused_not_queued(server):
+    bodies = [follow_up(f"Pagina {n}. {PAGE}") for n in range(8)]
+
+    def send(body: dict) -> httpx.Response:
+        with client(server, timeout=120) as c:
+            return c.post("/api/ask", json=body)
+
+    with ThreadPoolExecutor(len(bodies)) as pool:
+        replies = list(pool.map(send, bodies))
+    refused = [r for r in replies if r.status_code == 503]
+    assert refused, [r.status_code for r in replies]
+    italian(refused[0], 503, "occupato da testi molto lunghi")
+    assert refused[0].headers["retry-after"].isdigit()
+    assert {r.status_code for r in replies} <= {200, 503}
+    with client(server) as c:  # ordinary questions were never in that line
+        assert c.post("/api/ask", json={"question": QUESTION}).status_code == 200
+
+
+def test_H35_the_work_of_a_client_that_left_is_dropped(server):
+    holder = threading.Thread(
+        target=lambda: client(server, timeout=120).post(
+            "/api/ask", json=follow_up(f"Prima pagina. {PAGE}")
+        )
+    )
+    holder.start()  # holds the line of long texts for about a second
+    time.sleep(0.3)
+    with client(server, timeout=0.5) as impatient:
+        with pytest.raises(httpx.TimeoutException):
+            impatient.post("/api/ask", json=follow_up(f"Seconda pagina {time.time()}. {PAGE}"))
+    holder.join()
+    deadline = time.monotonic() + 30
+    while not [r for r in request_lines(server) if r["status"] == 499]:
+        assert time.monotonic() < deadline, "the request of the client that left was answered"
+        time.sleep(0.2)
+
+
+# --- 2. the chat UI's Gradio endpoints ------------------------------------------------------
+
+
+def test_H36_the_ui_event_endpoints_share_the_rate_limit(server):
+    with client(server) as c:
+        codes = [
+            c.post("/ui/gradio_api/run/nuova_conversazione", json={"data": []}).status_code
+            for _ in range(LIMIT + 5)
+        ]
+        assert codes[:LIMIT] == [200] * LIMIT and set(codes[LIMIT:]) == {429}
+        italian(c.post("/api/ask", json={"question": QUESTION}), 429, "Troppe richieste")
+
+
+def test_H37_the_ui_endpoints_have_the_body_limit(server):
+    big = {"data": ["a" * 100_000, None]}
+    with client(server) as c:
+        italian(c.post("/ui/gradio_api/run/chiedi", json=big), 413, "al massimo 64 kB")
+        italian(c.post("/ui/gradio_api/queue/join", json={**big, "fn_index": 2}), 413, "64 kB")
+
+
+def test_H38_uploads_to_the_ui_are_refused_and_nothing_is_kept(server):
+    with client(server) as c:
+        r = c.post("/ui/gradio_api/upload", files={"files": ("carica.bin", b"\0" * 20_000)})
+        italian(r, 403, "non accetta file")
+        big = c.post("/ui/gradio_api/upload", files={"files": ("grande.bin", b"\0" * 300_000)})
+        assert big.status_code in (403, 413)
+    assert not list(server.data_dir.rglob("carica.bin"))
+    assert not list(server.data_dir.rglob("grande.bin"))
+
+
+# --- 5. 500s where a 4xx is promised --------------------------------------------------------
+
+
+def post_raw(c: httpx.Client, path: str, raw: bytes, **headers) -> httpx.Response:
+    return c.post(path, content=raw, headers={"content-type": "application/json", **headers})
+
+
+def test_H39_a_lone_surrogate_in_feedback_citations_is_an_italian_422(server):
+    raw = b'{"question": "q", "answer": "a", "rating": "up", "citations": ["\\ud800"]}'
+    with client(server) as c:
+        italian(post_raw(c, "/api/feedback", raw), 422, "caratteri Unicode non validi")
+
+
+def test_H40_a_lone_surrogate_in_a_v1_history_message_is_an_italian_422(server):
+    raw = (
+        b'{"messages": [{"role": "user", "content": "\\ud800 ciao"},'
+        b' {"role": "user", "content": "Quando e stato presentato il Piano?"}]}'
+    )
+    with client(server) as c:
+        italian(post_raw(c, "/v1/chat/completions", raw), 422, "caratteri Unicode non validi")
+
+
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/ui/gradio_api/queue/join", {"data": [], "fn_index": 999, "session_hash": "abc"}),
+        ("/ui/gradio_api/run/predict", {"data": [], "fn_index": 999}),
+        ("/ui/gradio_api/call/v2/chiedi", {"data": ["x"]}),
+    ],
+)
+def test_H41_a_malformed_ui_event_is_an_italian_4xx(server, path, body):
+    with client(server) as c:
+        r = c.post(path, json=body)
+    assert 400 <= r.status_code < 500, r.status_code
+    assert r.json()["detail"] == "Richiesta non valida per l'interfaccia: ricarica la pagina."
+
+
+# --- 6. smaller holes -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/ui/", "/api/health", "/docs"])
+def test_H42_security_headers_on_every_response(server, path):
+    with client(server) as c:
+        headers = c.get(path).headers
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    if path != "/api/health":
+        assert "default-src 'self'" in headers["content-security-policy"]
+
+
+def test_H43_the_api_docs_load_nothing_from_another_host(server):
+    with client(server) as c:
+        page = c.get("/docs").text
+        assets = re.findall(r"""(?:src|href)=['"]([^'"]+)['"]""", page)
+        assert assets and not [a for a in assets if "//" in a], assets
+        for asset in assets:
+            assert c.get(asset).status_code == 200, asset
+
+
+def test_H44_forwarded_host_headers_are_not_reflected_into_the_ui_config(server):
+    with client(server) as c:
+        config = c.get(
+            "/ui/config",
+            headers={"X-Forwarded-Host": "evil.example", "X-Gradio-Server": "http://evil.example"},
+        ).text
+    assert "evil.example" not in config
+
+
+def test_H45_the_ui_gives_no_cors_to_other_origins(server):
+    origin = {"Origin": "http://localhost:9999"}
+    with client(server) as c:
+        preflight = c.options(
+            "/ui/gradio_api/queue/join", headers={**origin, "Access-Control-Request-Method": "POST"}
+        )
+        simple = c.get("/ui/config", headers=origin)
+    for r in (preflight, simple):
+        assert not [h for h in r.headers if h.lower().startswith("access-control-")], r.headers
+
+
+def test_H46_ui_error_messages_name_no_server_path(server):
+    with client(server) as c:
+        r = c.get("/ui/gradio_api/file=/etc/passwd")
+    italian(r, 403, "Accesso non consentito")
+    assert "/etc" not in r.text and str(server.data_dir) not in r.text
+
+
+def test_H47_control_characters_in_history_and_feedback_are_refused(server):
+    with client(server) as c:
+        history = [{"role": "user", "content": "a\u0000b"}]
+        r = c.post("/api/ask", json={"question": QUESTION, "history": history})
+        italian(r, 422, "caratteri di controllo")
+        for field in ("question", "answer", "reason"):
+            body = {"question": "q", "answer": "a", "rating": "up", field: "x\u001b[31m"}
+            italian(c.post("/api/feedback", json=body), 422, "caratteri di controllo")
+
+
+def test_H48_the_days_of_the_gap_report_have_their_own_range(server):
+    with client(server, headers={"X-Admin-Key": ADMIN}) as c:
+        italian(c.get("/api/admin/gap-report?days=0"), 422, "deve essere almeno 1")
+        italian(c.get("/api/admin/gap-report?days=5000"), 422, "al massimo 3650")
+
+
+def test_every_side_door_is_in_the_table_of_docs():
+    table = (REPO / "docs" / "hostile-inputs.md").read_text(encoding="utf-8")
+    ids = set(re.findall(r"def test_(H\d\d)", Path(__file__).read_text()))
+    assert not sorted(i for i in ids if f"| {i} |" not in table)
