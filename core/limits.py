@@ -14,6 +14,12 @@ MAX_HISTORY_TURNS = 100  # more is refused; of what is accepted only the last fe
 MAX_REASON_CHARS = 1000  # the reason given with a 👍/👎
 MAX_ANSWER_CHARS = 20_000  # an answer quoted back with its rating
 MAX_CITATIONS = 20  # chunk ids sent back with a rating
+# The chat page sends its earlier turns with each question: the last few, each cut short (the
+# pipeline reads the previous question, an LLM the recent exchange), so a request stays small
+# however long the conversation kept in the browser grows.
+MAX_UI_HISTORY_TURNS = 6
+MAX_UI_TURN_CHARS = 2000
+MAX_UI_KEPT_ANSWERS = 50  # answers the browser keeps (and shows after a reload)
 
 # --- ranges ----------------------------------------------------------------------------------
 TOP_K_MIN, TOP_K_MAX = 1, 20  # passages an answer or a search may return
