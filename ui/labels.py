@@ -108,3 +108,4 @@ DOCUMENTS_INTRO = (
 )
 DOCUMENTS_BUILT = "Indice costruito il {when}, {docs} documenti, {chunks} passaggi."
 DOCUMENTS_COLUMNS = ("Titolo", "Tipo", "Editore", "Data", "Passaggi", "Fonte")
+MEASURES_NONE = "Nessuna misura del Piano riguarda in modo esplicito questo profilo."

@@ -141,9 +141,9 @@ def highlight(text: str, quote: str, highlights: list[str] | None = None) -> str
 
 
 def section_path(citation: Citation) -> str:
-    # The first heading is usually the document title, already shown above.
+    # The first heading is usually the document title (or its start), already shown above.
     parts = section_parts(citation.section)
-    if parts and _comparable(parts[0]) == _comparable(citation.title):
+    if parts and _comparable(citation.title).startswith(_comparable(parts[0])):
         parts = parts[1:]
     return " › ".join(parts)
 
