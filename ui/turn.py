@@ -63,6 +63,11 @@ def direct_citation(answer: Answer) -> Citation | None:
     return answer.citations[0] if answer.citations else None
 
 
+def opens_with_direct(answer: Answer) -> bool:
+    """Whether the answer's text already opens with the direct words (no line to add)."""
+    return bool(answer.direct) and answer.answer.lstrip().startswith(answer.direct or "")
+
+
 def _direct_line(answer: Answer, turn: str) -> str:
     source = direct_citation(answer)
     marker = f" {marker_link(source.n, turn)}" if source else ""
@@ -79,9 +84,8 @@ def answer_html(answer: Answer, turn: str) -> str:
     if answer.direct:
         phrases.append(answer.direct)
     blocks = [b for b in re.split(r"\n\s*\n", answer.answer.strip()) if b.strip()]
-    first = blocks[0] if blocks else ""
     parts = []
-    if answer.direct and answer.direct not in first:
+    if answer.direct and not opens_with_direct(answer):
         parts.append(_direct_line(answer, turn))
     for block in blocks:
         lines = [ln for ln in block.splitlines() if ln.strip()]
@@ -146,7 +150,7 @@ def _source_line(c: Citation) -> str:
 def turn_markdown(answer: Answer) -> str:
     """The exchange as Markdown for the clipboard and the download: question, answer, sources."""
     parts = [f"**{labels.QUESTION_LABEL_MD}:** {answer.question}"]
-    if answer.direct and answer.direct not in answer.answer.split("\n\n")[0]:
+    if answer.direct and not opens_with_direct(answer):
         source = direct_citation(answer)
         parts.append(f"**{labels.DIRECT}** {answer.direct}" + (f" [{source.n}]" if source else ""))
     parts.append(answer.answer.strip())
