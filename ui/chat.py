@@ -79,6 +79,7 @@ def reply(answer: Answer, turn: str, number: int) -> dict[str, Any]:
         "citations": [c.chunk_id for c in answer.citations],
         "html": turn_html(answer, turn, number),
         "markdown": turn_markdown(answer),
+        "timings_ms": answer.timings_ms,
     }
 
 

@@ -33,6 +33,7 @@ MEASURES_ASK_PROFILE = "Scegli un profilo o scrivi una breve descrizione."
 MEASURES_INTEGRATION = "Dopo la consultazione:"
 MEASURES_SOURCE = "Fonte"
 MEASURES_RECOGNISED = "Ti abbiamo riconosciuto come: {roles}."
+MEASURES_NONE = "Nessuna misura del Piano riguarda in modo esplicito questo profilo."
 
 # The chat page
 CHAT_HEADING = "Conversazione"
@@ -54,7 +55,6 @@ QUEUED_ONE = "Sto rispondendo alla domanda precedente: la tua è in coda e parti
 QUEUED_MANY = "Sto rispondendo alla domanda precedente: {n} domande in coda, partiranno in ordine."
 QUEUE_TITLE = "In coda"
 CLEARED = "Conversazione cancellata."
-KEPT_LAST = "Questo browser conserva le ultime {n} risposte."
 DOWNLOAD_TITLE = "Chiedi al Piano — conversazione del {date}"
 QUESTION_N = "Domanda {n}:"
 ANSWER_N = "Risposta {n}"
@@ -108,4 +108,3 @@ DOCUMENTS_INTRO = (
 )
 DOCUMENTS_BUILT = "Indice costruito il {when}, {docs} documenti, {chunks} passaggi."
 DOCUMENTS_COLUMNS = ("Titolo", "Tipo", "Editore", "Data", "Passaggi", "Fonte")
-MEASURES_NONE = "Nessuna misura del Piano riguarda in modo esplicito questo profilo."

@@ -40,8 +40,6 @@ SCRIPT_TEXTS = {
         "NETWORK",
         "RATE_FIRST",
         "DOWNLOAD_TITLE",
-        "TOO_LONG",
-        "EMPTY",
     )
 }
 

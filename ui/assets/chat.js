@@ -117,27 +117,46 @@ function newTurnId() {
   return 't' + Date.now().toString(36) + Math.floor(Math.random() * 1296).toString(36);
 }
 
+// An answer usually comes in a few tens of milliseconds: the waiting line is shown only if it
+// does not, so the page does no work of its own while the server answers (and none flickers).
+const PENDING_AFTER_MS = 150;
+
 async function ask(question) {
   const mine = epoch;
-  const node = pendingTurn(question);
-  scrollToTurn(node);
+  let node = null;
+  const showPending = () => {
+    if (!node) {
+      node = pendingTurn(question);
+      scrollToTurn(node);
+    }
+    return node;
+  };
+  const timer = setTimeout(showPending, PENDING_AFTER_MS);
   const request = { question, history: history(), turn: newTurnId(), number: turns.length + 1 };
   let reply;
   try {
-    reply = props.streaming ? await streamed(request, node) : await server.answer(request);
+    reply = props.streaming
+      ? await streamed(request, showPending())
+      : await server.answer(request);
   } catch (error) {
     reply = { error: T.NETWORK };
   }
-  if (mine !== epoch) return;
+  clearTimeout(timer);
+  if (mine !== epoch) {
+    if (node) node.remove();
+    return;
+  }
   if (!reply || reply.error) {
-    failedTurn(node, (reply && reply.error) || T.NETWORK);
+    failedTurn(showPending(), (reply && reply.error) || T.NETWORK);
     return;
   }
   const record = { ...reply, rating: null, row: null };
   turns.push(record);
   save();
   const shown = show(record);
-  node.replaceWith(shown);
+  if (node) node.replaceWith(shown);
+  else log.append(shown);
+  refreshEmpty();
   if (examples.open && turns.length === 1) examples.open = false;
   scrollToTurn(shown);
 }
