@@ -89,6 +89,9 @@ def test_marker_reveals_its_card_and_the_card_links_back(browser, ui_url):
     assert card.is_visible() and in_viewport(page, card)
     assert "evidenziata" in card.get_attribute("class")
     assert page.evaluate("document.activeElement.id") == card.get_attribute("id")
+    # Wherever the page is scrolled, the question box stays at the bottom of the screen.
+    box = page.get_by_label("La tua domanda").bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"]
     card.locator("a.torna").click()
     answer = turn.locator(".risposta")
     assert page.evaluate("document.activeElement.id") == answer.get_attribute("id")
