@@ -358,3 +358,4 @@ if (turns.length) {
 }
 refreshEmpty();
 updateCounter();
+if (wide.matches) box.focus({ preventScroll: true }); // on a phone it would pop the keyboard up
