@@ -266,10 +266,28 @@ function backToAnswer(link) {
   answer.focus({ preventScroll: true });
 }
 
+// The clipboard API needs a secure context (https or localhost): elsewhere, the old way.
+function copyByHand(text) {
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.style.position = 'fixed';
+  area.style.opacity = '0';
+  document.body.append(area);
+  area.select();
+  const done = document.execCommand('copy');
+  area.remove();
+  if (!done) throw new Error('copy refused');
+}
+
 async function copy(node, record) {
   const state = node.querySelector('.copia-stato');
   try {
-    await navigator.clipboard.writeText(record.markdown);
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(record.markdown);
+    } else {
+      copyByHand(record.markdown);
+    }
     state.textContent = T.COPIED;
   } catch (error) {
     state.textContent = T.COPY_FAILED;
