@@ -20,10 +20,11 @@ from ui.style import JS, page_css, theme
 
 UI_PATH = "/ui"
 # Gradio's queue looks for work every millisecond (and for progress every 10 ms): 3–5% of a
-# core on an idle server. Only the LLM's streamed answers go through the queue (answers, ratings
-# and the other tabs are plain calls), and they take seconds, so waking up every 50 ms is enough.
-QUEUE_POLL_S = 0.05
-PROGRESS_POLL_S = 0.5
+# core on an idle server. Only the LLM's streamed answers go through the queue (answers,
+# ratings and the other tabs are plain calls), and they take seconds: waking up every 100 ms
+# is enough.
+QUEUE_POLL_S = 0.1
+PROGRESS_POLL_S = 1.0
 
 
 def header_html() -> str:
