@@ -7,6 +7,9 @@ PIP := $(VENV)/bin/pip
 PACKAGES := core indexer assistant feedback api ui server evals
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# axe-core, injected by the browser tests into the page (npm, into a folder of the tests only).
+AXE_VERSION := 4.14.1
+AXE := tests/.axe/node_modules/axe-core/axe.min.js
 export ORT_DISABLE_TELEMETRY := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
@@ -33,7 +36,12 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji postgresql nginx; }
 	touch $@
 
-install-test: $(VENV)/.installed-test ## install what the tests need (sentence-transformers, Chromium, PostgreSQL, nginx)
+$(AXE):
+	@command -v npm >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+	npm install --silent --no-audit --no-fund --prefix tests/.axe axe-core@$(AXE_VERSION)
+
+install-test: $(VENV)/.installed-test $(AXE) ## install what the tests need (sentence-transformers, Chromium, PostgreSQL, nginx, axe-core)
 
 index: install ## build or update the index (incremental)
 	$(PY) -m indexer build

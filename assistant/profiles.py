@@ -1,4 +1,9 @@
-"""Which measures of the plan fit a person or organisation: profiles, matching, and the cited answer."""
+"""Which measures of the plan fit a person or organisation: profiles, matching, and the cited answer.
+
+A free description is read for roles and topics (`assistant.roles`); a role no measure is aimed
+at (a journalist) gets "nessuna misura è rivolta specificamente a te" rather than the nearest
+profile's measures.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,9 @@ from pydantic import BaseModel, Field
 
 from assistant import templates
 from assistant.citations import citation
+from assistant.roles import Reading, read_description, speaks_of, without_workplace
 from core.italian import fold
-from core.models import Citation
+from core.models import Answer, Citation
 from indexer.catalogue import Catalogue, Measure, targets_of
 from indexer.stores import StoredChunk
 
@@ -93,9 +99,16 @@ TARGET_LABELS = {
     "territori_rurali": "i territori rurali e montani",
     "digitale": "il digitale",
 }
-_AGE = re.compile(r"\b(\d{2})\s*anni\b")
+# Said in the chat when the description names only roles no measure is aimed at. (Answer texts
+# otherwise live in assistant/templates.py.)
+NO_MEASURE = (
+    "Nessuna misura del Piano è rivolta specificamente a te ({roles}). Le misure del Piano "
+    "si rivolgono a: {targets}."
+)
+TOPIC_BONUS = 0.1  # a measure that speaks of what the description is after comes first
 MEASURES_QUESTION = re.compile(
-    r"(cosa c.e per me|fa per me|fanno per me|quali misure|misure (per|adatte)|"
+    r"(cosa c.e per me|c.e qualcosa per me|fa per me|fanno per me|quali misure|"
+    r"misur[ae] (per|adatt)|per me nel piano|"
     r"cosa (offre|prevede) il piano (per|a) (me|noi|una|un|chi)|what is there for me|"
     r"which measures)",
     re.IGNORECASE,
@@ -118,17 +131,18 @@ class ProfileMatcher:
     def targets_for(self, profile: str | None, description: str | None) -> list[str]:
         targets = list(PROFILE_BY_ID[profile].targets) if profile in PROFILE_BY_ID else []
         if description:
-            targets += targets_of(description)
-            age = _AGE.search(description)
-            if age and int(age.group(1)) <= 35:
-                targets.append("giovani")
-            if not targets:  # nothing explicit: the closest profile by meaning
-                vector = self.embed_query(description)
-                nearest = max(
-                    PROFILES, key=lambda p: float(vector @ self.embed_query(p.description))
-                )
-                targets += nearest.targets
+            reading = read_description(description)
+            if reading.roles:
+                targets += reading.targets
+            else:
+                targets += targets_of(without_workplace(description))
+                if not targets:  # nothing explicit: the closest profile by meaning
+                    targets += self._nearest_profile(description).targets
         return list(dict.fromkeys(targets))
+
+    def _nearest_profile(self, description: str) -> Profile:
+        vector = self.embed_query(description)
+        return max(PROFILES, key=lambda p: float(vector @ self.embed_query(p.description)))
 
     def match(
         self, profile: str | None = None, description: str | None = None
@@ -144,6 +158,7 @@ class ProfileMatcher:
             )
         )
         vector = self.embed_query(query) if query else None
+        topics = read_description(description).topics if description else ()
         out = []
         for m in self.catalogue.measures:
             shared = [t for t in targets if t in m.targets]
@@ -151,6 +166,8 @@ class ProfileMatcher:
                 continue
             mv = self.vector_of(m.text)
             score = float(vector @ mv) if vector is not None and mv is not None else 0.0
+            if any(speaks_of(topic, f"{m.area} {m.text}") for topic in topics):
+                score += TOPIC_BONUS
             reason = "Riguarda " + ", ".join(TARGET_LABELS.get(t, t) for t in shared)
             reason += f" (area «{m.area}»)"
             if m.integrations:
@@ -162,6 +179,25 @@ class ProfileMatcher:
             )
         out.sort(key=lambda x: x.score, reverse=True)
         return out[: self.max_results]
+
+    def answer_for(self, question: str, chunk_of: Callable[[str], StoredChunk]) -> Answer | None:
+        """A "what is there for me?" question answered with the measures that fit, or with
+        "no measure is aimed at you" for a role none is; None for any other question."""
+        if not is_measures_question(question):
+            return None
+        matches = self.match(description=question)
+        if matches:
+            text, citations = compose_measures_answer(matches, chunk_of)
+            return Answer(question=question, answer=text, abstained=False, citations=citations)
+        reading = read_description(question)
+        if reading.unserved:
+            return Answer(question=question, answer=no_measure(reading), abstained=True)
+        return None
+
+
+def no_measure(reading: Reading) -> str:
+    roles = ", ".join(r.label for r in reading.roles)
+    return NO_MEASURE.format(roles=roles, targets=", ".join(TARGET_LABELS.values()))
 
 
 def is_measures_question(question: str) -> bool:

@@ -23,7 +23,7 @@ from assistant.generation.llm import ChatLLM
 from assistant.generation.verify import SupportChecker
 from assistant.generation.writer import AnswerWriter
 from assistant.membership import Membership
-from assistant.profiles import ProfileMatcher, compose_measures_answer, is_measures_question
+from assistant.profiles import ProfileMatcher
 from assistant.query_vectors import QueryEmbeddings
 from assistant.question import Question
 from assistant.retrieve import Hit, HybridRetriever
@@ -213,14 +213,8 @@ class Assistant:
         yield from self._finish(extractive, clock)
 
     def _measures_answer(self, question: str) -> Answer | None:
-        """A "what is there for me?" question: the measures that fit, when some do."""
-        if not is_measures_question(question):
-            return None
-        matches = self.profiles.match(description=question)
-        if not matches:
-            return None
-        text, citations = compose_measures_answer(matches, self.index.chunks.__getitem__)
-        return Answer(question=question, answer=text, abstained=False, citations=citations)
+        """A "what is there for me?" question: the measures that fit, or none for that role."""
+        return self.profiles.answer_for(question, self.index.chunks.__getitem__)
 
     def _membership_answer(self, question: str, history: list[Turn] | None) -> Answer | None:
         """Who took part ("c'era il Politecnico?"): answered from the list of organisations."""

@@ -31,6 +31,13 @@ LONG_EMBED_QUEUE = 4
 # it for ordinary questions.
 LONG_EMBED_SHARE = 0.25
 
+# The chat page sends its earlier turns with each question: the last few, each cut short (the
+# pipeline reads the previous question, an LLM the recent exchange), so a request stays small
+# however long the conversation kept in the browser grows.
+MAX_UI_HISTORY_TURNS = 6
+MAX_UI_TURN_CHARS = 2000
+MAX_UI_KEPT_ANSWERS = 50  # answers the browser keeps (and shows after a reload)
+
 # --- ranges ----------------------------------------------------------------------------------
 TOP_K_MIN, TOP_K_MAX = 1, 20  # passages an answer or a search may return
 

@@ -34,7 +34,14 @@ _HOST_HEADERS = (b"x-forwarded-host", b"x-gradio-server", b"x-forwarded-proto")
 def event_paths(prefix: str) -> tuple[str, ...]:
     """The Gradio endpoints that run the app's functions: rate limited like /api/ask."""
     api = f"{prefix}/gradio_api"
-    return (f"{api}/queue/join", f"{api}/run", f"{api}/call", f"{api}/api")
+    # component_server: the chat page's answers and ratings (server functions, no queue).
+    return (
+        f"{api}/queue/join",
+        f"{api}/run",
+        f"{api}/call",
+        f"{api}/api",
+        f"{api}/component_server",
+    )
 
 
 class UiGuard:

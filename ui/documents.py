@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 
 from indexer.stores import IndexManifest
 from ui import labels
-from ui.sources import esc, italian_date, safe_link, source_badge
+from ui.sources import document_link, esc, italian_date, safe_link, source_badge
 
 
 def render_documents(manifest: IndexManifest | None) -> str:
@@ -22,12 +22,7 @@ def render_documents(manifest: IndexManifest | None) -> str:
     for doc in sorted(manifest.documents, key=lambda d: (d.meta.date, d.meta.title), reverse=True):
         meta = doc.meta
         link = safe_link(meta.url)
-        link_html = (
-            f'<a href="{esc(link)}" target="_blank" rel="noopener noreferrer">'
-            f'{esc(_host(link))}<span class="sr-only"> {labels.NEW_TAB}</span></a>'
-            if link
-            else labels.DOCUMENTS_NO_LINK
-        )
+        link_html = document_link(link, _host(link) if link else "")
         cells = (
             f'<th scope="row" data-col="{labels.DOCUMENTS_COLUMNS[0]}">{esc(meta.title)}</th>',
             f'<td data-col="{labels.DOCUMENTS_COLUMNS[1]}">{source_badge(meta.source_type)}</td>',

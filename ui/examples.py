@@ -1,21 +1,44 @@
-"""Example questions to click, grouped by the kind of user who would ask them."""
+"""Example questions to click, grouped by the kind of user who would ask them.
+
+Each comes with the phrase its answer must hold: `python -m evals.examples` and the browser
+tests check that every example gets a cited answer holding it, so an example that stops working
+fails CI instead of greeting a new user with a weak answer.
+"""
 
 from __future__ import annotations
 
-EXAMPLES: dict[str, list[str]] = {
+from typing import NamedTuple
+
+
+class Example(NamedTuple):
+    question: str
+    expected: str  # a phrase the cited answer must hold
+
+
+EXAMPLES: dict[str, list[Example]] = {
     "Giovani imprenditori sociali": [
-        "Quali azioni prevede il Piano per la finanza a impatto sociale?",
-        "Cosa prevede il Piano per i giovani e la formazione?",
-        "Che cos'è Torino Social Impact?",
+        Example("Quali misure ci sono per una cooperativa sociale?", "accesso al credito"),
+        Example(
+            "Quali azioni prevede il Piano per la finanza a impatto sociale?",
+            "meccanismi innovativi di finanza",
+        ),
+        Example("Quando è nata Torino Social Impact?", "2017"),
     ],
     "Giornalisti": [
-        "Quando è stato presentato il Piano?",
-        "Chi è intervenuto alla presentazione del Piano?",
-        "Quante persone hanno partecipato all'ascolto del territorio?",
+        Example("Quando è stato presentato il Piano?", "30 giugno 2025"),
+        Example("Quante persone hanno partecipato all'evento del 5 dicembre?", "104 persone"),
+        Example("Chi ha dato il supporto metodologico al percorso?", "Avventura Urbana"),
     ],
     "Personale della PA": [
-        "Quali sono i macro-temi del Piano?",
-        "Come è stato redatto il Piano e in quali fasi?",
-        "Cosa prevede il Piano sul social procurement?",
+        Example("Quali sono i macro-temi del Piano?", "social procurement"),
+        Example(
+            "Quando è stato firmato l'accordo tra Città metropolitana e Camera di commercio?",
+            "18 luglio 2024",
+        ),
+        Example("In quante fasi si è sviluppato il processo di redazione del Piano?", "5 fasi"),
     ],
 }
+
+
+def all_examples() -> list[Example]:
+    return [example for group in EXAMPLES.values() for example in group]

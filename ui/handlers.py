@@ -1,7 +1,8 @@
-"""The chat page's event handlers: what each click or Enter does to the conversation and the page.
+"""What the page's script can ask of the server: an answer, a rating, the documents list.
 
-Each handler returns the new values of the page's components in the order `ChatPage` lists them
-(`ChatPage.answered`, `ChatPage.reset`…); `ui.layout` wires them to the Gradio events.
+`answer` and `rate` are server functions of the chat component (one plain POST each, no queue);
+`stream` is the queued event used instead of `answer` when an LLM writes the answers, so that
+verified sentences reach the page as they come.
 """
 
 from __future__ import annotations
@@ -11,41 +12,18 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import gradio as gr
+from pydantic import ValidationError
 
 from assistant.service import Assistant
-from feedback.store import FeedbackStore, Rating
+from core.models import Answer
+from feedback.store import FeedbackStore
 from ui import labels
-from ui.chat import (
-    Conversation,
-    as_chat_text,
-    ask,
-    ask_stream,
-    chat_messages,
-    clean_text,
-    rate,
-    select_answer,
-    send_reason,
-    streams,
-)
+from ui.chat import AskRequest, ask, bounded_history, question_error, reply
 from ui.documents import render_documents
-from ui.sources import esc, render_sources
+from ui.ratings import Ratings
+from ui.turn import answer_html
 
 log = logging.getLogger(__name__)
-
-
-def status_html(message: str) -> str:
-    return f'<p class="valuta-stato" role="status">{esc(message)}</p>' if message else ""
-
-
-def rating_title(conversation: Conversation) -> str:
-    if conversation.selected is None:
-        return f"<h3>{labels.RATE_TITLE}</h3>"
-    return f"<h3>{labels.RATE_TITLE_N.format(n=conversation.selected + 1)}</h3>"
-
-
-def sources_html(conversation: Conversation) -> str:
-    number = (conversation.selected or 0) + 1
-    return render_sources(conversation.current, number, len(conversation.answers))
 
 
 class ChatHandlers:
@@ -57,93 +35,58 @@ class ChatHandlers:
         get_feedback: Callable[[], FeedbackStore],
     ) -> None:
         self.get_assistant = get_assistant
-        self.get_feedback = get_feedback
+        self.ratings = Ratings(get_feedback)
 
-    def answer(self, question: str, conversation: Conversation) -> Iterator[tuple[Any, ...]]:
-        """question → (textbox, chat, conversation, sources, rating group, title, status, examples)."""
-        question = clean_text(question)
-        if not question:
-            yield (gr.skip(),) * 8
-            return
-        pending = [
-            *chat_messages(conversation),
-            {"role": "user", "content": as_chat_text(question)},
-            {"role": "assistant", "content": labels.PENDING},
-        ]
-        unchanged = (gr.skip(), gr.skip(), gr.skip())
-        yield ("", pending, conversation, *unchanged, "", gr.skip())
-        new, error = conversation, None
+    def answer(self, payload: Any) -> dict[str, Any]:
+        """{question, history, turn, number} → the turn's HTML and Markdown, or an error."""
+        return ask(payload, self.get_assistant())
+
+    def rate(self, payload: Any) -> dict[str, Any]:
+        return self.ratings.rate(payload)
+
+    def server_functions(self) -> list[Callable[[Any], dict[str, Any]]]:
+        """`answer` and `rate` as the plain functions Gradio's server functions must be."""
+
+        def answer(payload: Any) -> dict[str, Any]:
+            return self.answer(payload)
+
+        def rate(payload: Any) -> dict[str, Any]:
+            return self.rate(payload)
+
+        return [answer, rate]
+
+    def stream(self, event: gr.EventData) -> Iterator[Any]:
+        """The page's question → the component's `partial` prop, updated as the text grows:
+        {"turn", "html"} while the LLM writes, then {"turn", "done": reply} or {"turn", "error"}."""
+        data = getattr(event, "_data", None) or {}
+        turn = str(data.get("turn", ""))[:20]
+        for update in self._stream(data):
+            yield gr.HTML(partial={"turn": turn, **update})
+
+    def _stream(self, data: Any) -> Iterator[dict[str, Any]]:
         try:
-            for text, done, failure in self._answers(question, conversation):
-                if done is not None:
-                    new, error = done, failure
-                elif text:
-                    partial = {"role": "assistant", "content": as_chat_text(text)}
-                    yield ("", [*pending[:-1], partial], conversation, *unchanged, "", gr.skip())
+            request = AskRequest.model_validate(data)
+        except ValidationError:
+            yield {"error": labels.BAD_REQUEST}
+            return
+        assistant = self.get_assistant()
+        error = question_error(request.question) or (None if assistant else labels.UNAVAILABLE)
+        if error or assistant is None:
+            yield {"error": error}
+            return
+        question, text = request.question.strip(), ""
+        try:
+            for event in assistant.ask_stream(question, bounded_history(request.history)):
+                if isinstance(event, Answer):
+                    yield {"done": reply(event, request.turn, request.number)}
+                elif event.text:
+                    text += event.text
+                    partial = Answer(question=question, answer=text, abstained=False)
+                    yield {"html": answer_html(partial, request.turn)}
         except Exception:  # the page must stay usable; the log has the details
             log.exception("answering %r failed", question)
-            new, error = conversation, labels.UNEXPECTED
-        messages = chat_messages(new)
-        if error:
-            messages += [
-                {"role": "user", "content": as_chat_text(question)},
-                {"role": "assistant", "content": as_chat_text(error)},
-            ]
-        yield (
-            "",
-            messages,
-            new,
-            sources_html(new),
-            gr.update(visible=bool(new.answers)),
-            rating_title(new),
-            "",
-            gr.update(open=not new.answers),
-        )
-
-    def _answers(
-        self, question: str, conversation: Conversation
-    ) -> Iterator[tuple[str, Conversation | None, str | None]]:
-        """(text so far, None, None)… then (text, new conversation, error or None)."""
-        assistant = self.get_assistant()
-        if streams(assistant):  # an LLM writes the answer: show it as it comes
-            yield from ask_stream(question, conversation, assistant)
-        else:
-            new, error = ask(question, conversation, assistant)
-            yield "", new, error
-
-    def select(self, conversation: Conversation, event: gr.SelectData) -> tuple[Any, ...]:
-        """A clicked message → (conversation, sources, title, status, reason)."""
-        index = event.index if isinstance(event.index, int) else event.index[0]
-        new = select_answer(conversation, index)
-        if new.selected == conversation.selected:
-            return (gr.skip(),) * 5
-        return new, sources_html(new), rating_title(new), "", ""
-
-    def rate(self, rating: Rating, reason: str, conversation: Conversation) -> tuple[Any, ...]:
-        """👍/👎 → (conversation, status)."""
-        new, message = rate(conversation, rating, reason, self.get_feedback())
-        return new, status_html(message)
-
-    def reason(self, reason: str, conversation: Conversation) -> str:
-        """The reason sent → status."""
-        return status_html(send_reason(conversation, reason, self.get_feedback()))
+            yield {"error": labels.UNEXPECTED}
 
     def documents(self) -> str:
         assistant = self.get_assistant()
         return render_documents(assistant.manifest if assistant is not None else None)
-
-    @staticmethod
-    def new_conversation() -> tuple[Any, ...]:
-        """→ (textbox, chat, conversation, sources, rating group, title, status, reason, examples)."""
-        fresh = Conversation()
-        return (
-            "",
-            [],
-            fresh,
-            sources_html(fresh),
-            gr.update(visible=False),
-            rating_title(fresh),
-            "",
-            "",
-            gr.update(open=True),
-        )

@@ -1,170 +1,118 @@
-"""The chat tab's components, laid out once, and the events that connect them to the handlers."""
+"""The chat tab: one HTML component whose script (ui/assets/chat.js) keeps the conversation in
+the browser and asks the server one question at a time through two server functions."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 import gradio as gr
 
-from core.limits import MAX_QUESTION_CHARS, MAX_REASON_CHARS
+from core.limits import (
+    MAX_QUESTION_CHARS,
+    MAX_UI_HISTORY_TURNS,
+    MAX_UI_KEPT_ANSWERS,
+    MAX_UI_TURN_CHARS,
+)
 from ui import labels
-from ui.chat import Conversation
 from ui.examples import EXAMPLES
-from ui.handlers import ChatHandlers, rating_title, sources_html
+from ui.handlers import ChatHandlers
 from ui.sources import esc
 
 # Events are internal to the page: the public API is FastAPI's /api/*.
 PRIVATE: dict[str, Any] = {"api_visibility": "private"}
+# Bump when the stored shape or the HTML of a turn changes: older conversations are then set
+# aside rather than shown half-styled.
+STORAGE_KEY = "chiedi-al-piano:conversazione:v1"
+
+# Texts the script shows (all of them here, none typed in the script).
+SCRIPT_TEXTS = {
+    name: getattr(labels, name)
+    for name in (
+        "PENDING",
+        "QUEUED_ONE",
+        "QUEUED_MANY",
+        "COUNTER",
+        "COUNTER_OVER",
+        "CLEARED",
+        "COPIED",
+        "COPY_FAILED",
+        "NETWORK",
+        "RATE_FIRST",
+        "DOWNLOAD_TITLE",
+    )
+}
 
 
-@dataclass
-class ChatPage:
-    """The components the handlers read and update."""
-
-    conversation: gr.State
-    chatbot: gr.Chatbot
-    question: gr.Textbox
-    send: gr.Button
-    rating_group: gr.Column
-    rating_title: gr.HTML
-    up: gr.Button
-    down: gr.Button
-    reason: gr.Textbox
-    send_reason: gr.Button
-    status: gr.HTML
-    clear: gr.Button
-    examples: gr.Accordion
-    example_buttons: list[gr.Button]
-    sources: gr.HTML
-
-    @property
-    def answered(self) -> list[Any]:
-        """What `ChatHandlers.answer` updates, in its order."""
-        return [
-            self.question,
-            self.chatbot,
-            self.conversation,
-            self.sources,
-            self.rating_group,
-            self.rating_title,
-            self.status,
-            self.examples,
-        ]
-
-    @property
-    def reset(self) -> list[Any]:
-        """What `ChatHandlers.new_conversation` updates, in its order."""
-        return [*self.answered[:-1], self.reason, self.examples]
+def _examples_html() -> str:
+    groups = []
+    for profile, examples in EXAMPLES.items():
+        buttons = "".join(
+            f'<li><button type="button" class="esempio" data-domanda="{esc(e.question)}">'
+            f"{esc(e.question)}</button></li>"
+            for e in examples
+        )
+        groups.append(f'<div class="esempi-gruppo"><h3>{esc(profile)}</h3><ul>{buttons}</ul></div>')
+    return (
+        f'<details class="esempi" id="esempi" open><summary>{labels.EXAMPLES_TITLE}</summary>'
+        f'<div class="esempi-griglia">{"".join(groups)}</div></details>'
+    )
 
 
-def _chatbot() -> gr.Chatbot:
-    return gr.Chatbot(
-        label=labels.CHAT_LABEL,
-        show_label=False,
+def _composer_html() -> str:
+    counter = labels.COUNTER.format(n=0, max=MAX_QUESTION_CHARS)
+    return (
+        '<form class="compositore" id="compositore" novalidate>'
+        f'<label for="domanda" class="compositore-etichetta">{labels.QUESTION_LABEL}</label>'
+        '<div class="compositore-riga">'
+        f'<textarea id="domanda" name="domanda" rows="2" autocomplete="off" '
+        f'placeholder="{esc(labels.QUESTION_PLACEHOLDER)}" '
+        'aria-describedby="contatore avviso-lunghezza stato-invio"></textarea>'
+        f'<button type="submit" class="invia" id="invia">{labels.SEND}</button></div>'
+        f'<p class="contatore" id="contatore">{counter}</p>'
+        '<p class="avviso-lunghezza" id="avviso-lunghezza" role="alert"></p>'
+        '<p class="stato-invio" id="stato-invio" role="status"></p>'
+        f'<ol class="coda" id="coda" aria-label="{labels.QUEUE_TITLE}" hidden></ol></form>'
+    )
+
+
+def chat_shell() -> str:
+    """The chat's static HTML: the script fills the conversation and keeps it up to date."""
+    return (
+        '<section class="chat" aria-labelledby="chat-titolo">'
+        f'<h2 id="chat-titolo" class="sr-only">{labels.CHAT_HEADING}</h2>'
+        '<div class="chat-barra">'
+        f'<button type="button" class="pulsante" id="nuova">{labels.NEW_CONVERSATION}</button>'
+        f'<button type="button" class="pulsante" id="scarica">{labels.DOWNLOAD}</button>'
+        '<span class="chat-barra-stato" id="stato-barra" role="status"></span></div>'
+        f'<p class="chat-vuota" id="chat-vuota">{labels.CHAT_EMPTY}</p>'
+        '<div class="conversazione" id="conversazione"></div>'
+        f"{_examples_html()}{_composer_html()}</section>"
+    )
+
+
+def chat_script() -> str:
+    return resources.files("ui").joinpath("assets/chat.js").read_text(encoding="utf-8")
+
+
+def build_chat_tab(handlers: ChatHandlers, streaming: bool) -> gr.HTML:
+    """The chat inside the current tab; `streaming` (an LLM writes the answers) shows each
+    answer as its verified sentences arrive, through a queued event instead of one call."""
+    chat = gr.HTML(
+        chat_shell(),
+        html_template="${value}",
+        js_on_load=chat_script(),
         elem_id="chat",
-        height=None,
-        min_height=180,
-        max_height=480,
-        buttons=[],
-        placeholder=labels.CHAT_PLACEHOLDER,
-        render_markdown=True,
-        sanitize_html=True,
-        allow_tags=False,
-        latex_delimiters=[],
-        feedback_options=None,
-        autoscroll=True,
+        server_functions=handlers.server_functions(),
+        apply_default_css=False,
+        texts=SCRIPT_TEXTS,
+        max_chars=MAX_QUESTION_CHARS,
+        history_turns=MAX_UI_HISTORY_TURNS,
+        turn_chars=MAX_UI_TURN_CHARS,
+        kept_answers=MAX_UI_KEPT_ANSWERS,
+        storage_key=STORAGE_KEY,
+        streaming=streaming,
+        partial=None,
     )
-
-
-def _rating_box() -> tuple[
-    gr.Column, gr.HTML, gr.Button, gr.Button, gr.Textbox, gr.Button, gr.HTML
-]:
-    with gr.Column(visible=False, elem_id="valuta", elem_classes="valuta") as group:
-        title = gr.HTML(rating_title(Conversation()))
-        with gr.Row():
-            up = gr.Button(labels.RATE_UP, elem_id="utile", size="md")
-            down = gr.Button(labels.RATE_DOWN, elem_id="non-utile", size="md")
-        reason = gr.Textbox(
-            label=labels.REASON_LABEL,
-            placeholder=labels.REASON_PLACEHOLDER,
-            max_length=MAX_REASON_CHARS,
-            lines=2,
-            elem_id="motivo",
-        )
-        send_reason = gr.Button(labels.SEND_REASON, size="sm", elem_id="invia-motivo")
-        status = gr.HTML("", elem_id="valuta-stato")
-    return group, title, up, down, reason, send_reason, status
-
-
-def _examples() -> tuple[gr.Accordion, list[gr.Button]]:
-    buttons: list[gr.Button] = []
-    with gr.Accordion(labels.EXAMPLES_TITLE, open=True) as accordion:
-        for profile, questions in EXAMPLES.items():
-            with gr.Column(elem_classes="esempi-gruppo"):
-                gr.HTML(f"<h3>{esc(profile)}</h3>")
-                buttons += [gr.Button(q, size="sm") for q in questions]
-    return accordion, buttons
-
-
-def build_chat_tab() -> ChatPage:
-    """The chat column (conversation, question, rating, examples) beside the sources panel."""
-    conversation = gr.State(Conversation())
-    with gr.Row(equal_height=False):
-        with gr.Column(scale=3, min_width=320):
-            chatbot = _chatbot()
-            with gr.Row(equal_height=True):
-                question = gr.Textbox(
-                    label=labels.QUESTION_LABEL,
-                    placeholder=labels.QUESTION_PLACEHOLDER,
-                    elem_id="domanda",
-                    max_length=MAX_QUESTION_CHARS,
-                    scale=5,
-                    min_width=200,
-                    autofocus=True,
-                )
-                send = gr.Button(
-                    labels.SEND, variant="primary", scale=1, min_width=90, elem_id="invia"
-                )
-            group, title, up, down, reason, send_reason, status = _rating_box()
-            clear = gr.Button(labels.NEW_CONVERSATION, elem_id="nuova", size="sm")
-            examples, example_buttons = _examples()
-        with gr.Column(scale=2, min_width=320):
-            sources = gr.HTML(sources_html(Conversation()), elem_id="fonti")
-    return ChatPage(
-        conversation, chatbot, question, send, group, title, up, down, reason, send_reason,
-        status, clear, examples, example_buttons, sources,
-    )  # fmt: skip
-
-
-def wire_chat(page: ChatPage, handlers: ChatHandlers) -> None:
-    """Enter, the buttons and a click on a message, each to its handler."""
-    asked = [page.question, page.conversation]
-    page.question.submit(handlers.answer, asked, page.answered, api_name="chiedi", **PRIVATE)
-    page.send.click(handlers.answer, asked, page.answered, api_name="invia", **PRIVATE)
-    for n, button in enumerate(page.example_buttons, start=1):
-        button.click(
-            handlers.answer,
-            [button, page.conversation],
-            page.answered,
-            api_name=f"esempio_{n}",
-            **PRIVATE,
-        )
-    page.chatbot.select(
-        handlers.select,
-        [page.conversation],
-        [page.conversation, page.sources, page.rating_title, page.status, page.reason],
-        api_name="seleziona",
-        **PRIVATE,
-    )
-    judged = [page.reason, page.conversation]
-    rated = [page.conversation, page.status]
-    page.up.click(
-        lambda r, c: handlers.rate("up", r, c), judged, rated, api_name="utile", **PRIVATE
-    )
-    page.down.click(
-        lambda r, c: handlers.rate("down", r, c), judged, rated, api_name="non_utile", **PRIVATE
-    )
-    page.send_reason.click(handlers.reason, judged, [page.status], api_name="motivo", **PRIVATE)
-    for event, name in ((page.clear.click, "nuova_conversazione"), (page.chatbot.clear, "svuota")):
-        event(handlers.new_conversation, None, page.reset, api_name=name, **PRIVATE)
+    chat.ask(handlers.stream, None, chat, api_name="chiedi", **PRIVATE)  # type: ignore[attr-defined]
+    return chat

@@ -1,4 +1,4 @@
-"""The "Misure per te" tab: a short profile form → the plan's measures that apply, by area, cited."""
+"""The "Misure" tab: a short profile form → the plan's measures that apply, by area, cited."""
 
 from __future__ import annotations
 
@@ -7,64 +7,77 @@ from collections.abc import Callable
 import gradio as gr
 
 from assistant.citations import citation
-from assistant.profiles import PROFILES, MeasureMatch
+from assistant.profiles import PROFILES, MeasureMatch, no_measure
+from assistant.roles import read_description
 from assistant.service import Assistant
 from core.limits import MAX_QUESTION_CHARS
 from core.models import Citation
 from indexer.stores import StoredChunk
 from ui import labels
-from ui.sources import esc, safe_link, section_path, source_badge
+from ui.chat import clean_text
+from ui.sources import document_link, esc, section_path, source_badge
 
 
 def _source_line(c: Citation) -> str:
-    """Compact source card: badge, title, section and link; the quote is shown above it."""
+    """Compact source: badge, section and link; the document's title is given once, above."""
     where = section_path(c)
-    link = safe_link(c.url)
-    link_html = (
-        f' · <a href="{esc(link)}" target="_blank" rel="noopener noreferrer">'
-        f"{labels.OPEN_SOURCE}</a>"
-        if link
+    return (
+        f'<p class="fonte-meta">{source_badge(c.source_type)} {esc(where)} · '
+        f"{document_link(c.url)}</p>"
+    )
+
+
+def _sources_heading(citations: list[Citation]) -> str:
+    titles = dict.fromkeys(f"{c.title}" for c in citations)
+    return (
+        f'<p class="misure-fonte">{labels.MEASURES_SOURCE}: {"; ".join(esc(t) for t in titles)}</p>'
+    )
+
+
+def render_measures(
+    matches: list[MeasureMatch], chunk_of: Callable[[str], StoredChunk], description: str = ""
+) -> str:
+    """Matches grouped by area; each measure with its reason and source, and the consultation's
+    integrations with theirs (all escaped). Nothing fits: says so, naming the role read."""
+    reading = read_description(description) if description else None
+    recognised = (
+        f"<p>{esc(labels.MEASURES_RECOGNISED.format(roles=', '.join(r.label for r in reading.roles)))}</p>"
+        if reading and reading.roles
         else ""
     )
-    return (
-        f'<p class="fonte-meta">{source_badge(c.source_type)} {esc(c.title)}'
-        f"{' — ' + esc(where) if where else ''}{link_html}</p>"
-    )
-
-
-def render_measures(matches: list[MeasureMatch], chunk_of: Callable[[str], StoredChunk]) -> str:
-    """Matches grouped by area; each measure quoted with its reason, its source, and the
-    consultation's integrations with theirs (all escaped)."""
     if not matches:
-        return f'<div class="misure"><p>{esc(labels.MEASURES_NONE)}</p></div>'
+        text = no_measure(reading) if reading and reading.unserved else labels.MEASURES_NONE
+        return f'<div class="misure">{recognised}<p class="misure-nessuna">{esc(text)}</p></div>'
     by_area: dict[str, list[MeasureMatch]] = {}
     for m in matches:
         by_area.setdefault(m.measure.area, []).append(m)
-    parts = ['<div class="misure">']
+    cited: list[Citation] = []
+    parts = []
     for area, group in by_area.items():
         parts.append(f"<section><h3>{esc(area)}</h3>")
         for m in group:
             own = citation(1, chunk_of(m.measure.chunk_id), m.score, m.measure.text)
+            cited.append(own)
             parts.append(
-                f'<article class="misura fonte"><blockquote class="fonte-testo"><mark>'
-                f"{esc(m.measure.text)}</mark></blockquote>"
+                f'<article class="misura fonte"><p class="misura-testo">{esc(m.measure.text)}</p>'
                 f'<p class="misura-motivo">{esc(m.reason)}</p>{_source_line(own)}'
             )
             for integration in m.measure.integrations:
                 c = citation(2, chunk_of(integration.chunk_id), m.score, integration.text)
+                cited.append(c)
                 parts.append(
                     f'<p class="misura-integrazione">{labels.MEASURES_INTEGRATION}</p>'
-                    f'<blockquote class="fonte-testo"><mark>{esc(integration.text)}</mark>'
-                    f"</blockquote>{_source_line(c)}"
+                    f'<blockquote class="fonte-testo">{esc(integration.text)}</blockquote>'
+                    f"{_source_line(c)}"
                 )
             parts.append("</article>")
         parts.append("</section>")
-    return "".join(parts) + "</div>"
+    return f'<div class="misure">{recognised}{_sources_heading(cited)}{"".join(parts)}</div>'
 
 
 def build_measures_tab(get_assistant: Callable[[], Assistant | None]) -> None:
     """Builds the tab's components inside the current gr.Tab."""
-    gr.HTML(f"<p>{esc(labels.MEASURES_INTRO)}</p>")
+    gr.HTML(f"<p>{esc(labels.MEASURES_INTRO)}</p>", js_on_load=None)
     # Radio, not Dropdown: every profile visible at once, and it wraps on a phone screen.
     profile = gr.Radio(
         choices=[(p.label, p.id) for p in PROFILES],
@@ -79,18 +92,27 @@ def build_measures_tab(get_assistant: Callable[[], Assistant | None]) -> None:
         max_length=MAX_QUESTION_CHARS,
     )
     find = gr.Button(labels.MEASURES_FIND, variant="primary", elem_id="misure-cerca")
-    result = gr.HTML(elem_id="misure-risultato")
+    result = gr.HTML(elem_id="misure-risultato", js_on_load=None)
 
-    def on_find(profile_id: str | None, text: str) -> str:
+    def on_find(profile_id: str | None, text: str | None) -> str:
         assistant = get_assistant()
         if assistant is None:
             return f"<p>{esc(labels.UNAVAILABLE)}</p>"
-        if not profile_id and not text.strip():
+        # The browser's limit is not a limit: the server cuts and cleans again.
+        text = clean_text(text)[:MAX_QUESTION_CHARS]
+        if profile_id not in {p.id for p in PROFILES}:
+            profile_id = None
+        if not profile_id and not text:
             return f"<p>{esc(labels.MEASURES_ASK_PROFILE)}</p>"
-        matches = assistant.profiles.match(profile_id or None, text.strip() or None)
-        return render_measures(matches, assistant.index.chunks.__getitem__)
+        matches = assistant.profiles.match(profile_id, text or None)
+        return render_measures(matches, assistant.index.chunks.__getitem__, text)
 
-    find.click(on_find, [profile, description], result, api_name="misure", api_visibility="private")
-    description.submit(
-        on_find, [profile, description], result, api_name="misure_invio", api_visibility="private"
-    )
+    for event, name in ((find.click, "misure"), (description.submit, "misure_invio")):
+        event(
+            on_find,
+            [profile, description],
+            result,
+            api_name=name,
+            api_visibility="private",
+            queue=False,
+        )

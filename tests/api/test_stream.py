@@ -1,4 +1,4 @@
-"""POST /api/ask/stream (Server-Sent Events) through the real app, and the UI's streaming helper."""
+"""POST /api/ask/stream (Server-Sent Events) through the real app (the UI's streaming: tests/ui)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from fastapi.testclient import TestClient
 
 from server.app import create_app
 from tests.support.fake_llm_server import Reply, number_of
-from ui.chat import Conversation, ask_stream, streams
 
 WHEN = "Quando è stato presentato il Piano?"
 GOOD = (
@@ -92,29 +91,6 @@ def test_bad_input_is_refused_before_streaming(extractive_client):
     r = extractive_client.post("/api/ask/stream", json={"question": " "})
     assert r.status_code == 422 and "vuota" in r.json()["detail"]
     assert "/api/ask/stream" in extractive_client.get("/openapi.json").json()["paths"]
-
-
-def test_the_ui_streams_only_with_an_llm(assistant, llm_assistant, llm):
-    assert not streams(assistant) and streams(llm_assistant) and not streams(None)
-    llm.script(
-        lambda r: Reply(
-            GOOD.format(n=number_of(r, "Lunedì 30 giugno 2025"))
-            + " "
-            + GOOD.format(n=number_of(r, "Lunedì 30 giugno 2025"))
-        )
-    )
-    steps = list(ask_stream(WHEN, Conversation(), llm_assistant))
-    partial, final = steps[:-1], steps[-1]
-    assert [text for text, _, _ in partial] == [
-        GOOD.format(n=1),
-        GOOD.format(n=1) + " " + GOOD.format(n=1),
-    ]
-    text, conversation, error = final
-    assert error is None and conversation.answers[-1].mode == "llm"
-    assert conversation.answers[-1].answer == text == partial[-1][0]
-    assert conversation.selected == 0
-    _, unchanged, error = list(ask_stream("x" * 2001, Conversation(), llm_assistant))[-1]
-    assert error and unchanged.answers == []
 
 
 def test_sentences_reach_the_client_as_they_are_verified(corpus_settings, llm_assistant, llm):

@@ -33,3 +33,27 @@ def test_chat_answers_with_the_matching_measures_as_a_cited_list(assistant):
     for line in bullets:
         quote, n = line[2:].rsplit(" [", 1)
         assert quote in answer.citations[int(n.rstrip("]")) - 1].text
+
+
+def test_free_descriptions_are_read_by_role(assistant):
+    from evals.roles import evaluate_roles, summary
+
+    rows = evaluate_roles(assistant)
+    wrong = [r["text"] for r in rows if not (r["targets_ok"] and r["none_ok"] and r["first_ok"])]
+    assert not wrong, wrong
+    assert summary(rows) == {"targets_ok": 1.0, "none_ok": 1.0, "first_ok": 1.0}
+
+
+def test_a_workplace_is_not_a_job_search(assistant):
+    matches = assistant.profiles.match(
+        description="Lavoro in un comune e devo fare appalti con clausole sociali"
+    )
+    assert "social procurement" in matches[0].measure.text
+    assert all("pubblica_amministrazione" in m.measure.targets for m in matches)
+
+
+def test_chat_says_no_measure_is_aimed_at_a_journalist(assistant):
+    answer = assistant.ask("Sono un giornalista: c'è qualcosa per me nel Piano?")
+    assert answer.answer.startswith("Nessuna misura del Piano è rivolta specificamente a te")
+    assert "giornalista" in answer.answer
+    assert answer.abstained and not answer.citations

@@ -118,7 +118,7 @@ def test_H35_the_work_of_a_client_that_left_is_dropped(server):
 def test_H36_the_ui_event_endpoints_share_the_rate_limit(server):
     with client(server) as c:
         codes = [
-            c.post("/ui/gradio_api/run/nuova_conversazione", json={"data": []}).status_code
+            c.post("/ui/gradio_api/run/documenti", json={"data": []}).status_code
             for _ in range(LIMIT + 5)
         ]
         assert codes[:LIMIT] == [200] * LIMIT and set(codes[LIMIT:]) == {429}

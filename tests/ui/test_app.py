@@ -1,297 +1,373 @@
-"""The chat UI end to end: a real uvicorn on 127.0.0.1, the real app and index, headless Chromium."""
+"""The chat page in Chromium, as a user meets it: answers with their sources, markers that
+lead to the cards, a conversation that survives a reload, nothing lost when typing fast."""
 
 from __future__ import annotations
 
-import socket
 import sqlite3
 import textwrap
-import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
+import httpx
 import pytest
-import uvicorn
-from playwright.sync_api import sync_playwright
 
-from feedback.database import FeedbackDatabase
-from feedback.store import FeedbackStore
-from server.app import create_app
-from ui.app import UI_PATH
+from tests.ui.conftest import (
+    ARTIFACTS,
+    DESKTOP,
+    PHONE,
+    RecordingAssistant,
+    answers,
+    ask_in_page,
+    check_page,
+    open_page,
+    serve,
+    store_of,
+)
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-WAIT_MS = 60_000
-
 FIRST = "Quando è stato presentato il Piano?"
 FOLLOW_UP = "E chi è intervenuto per la Camera di commercio?"
+NUMBERS = "Quante persone hanno partecipato all'evento del 5 dicembre?"
 
 
-class RecordingAssistant:
-    """The real Assistant, with a record of what the UI sent it (question and history)."""
-
-    def __init__(self, assistant: Any) -> None:
-        self._assistant = assistant
-        self.calls: list[tuple[str, list[dict[str, str]]]] = []
-        self.answers: list[Any] = []
-
-    def ask(self, question, history=None, top_k=None):  # noqa: ANN001, ANN201
-        self.calls.append((question, [t.model_dump() for t in history or []]))
-        self.answers.append(self._assistant.ask(question, history, top_k))
-        return self.answers[-1]
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._assistant, name)
+def in_viewport(page, locator) -> bool:  # noqa: ANN001
+    box = locator.bounding_box()
+    height = page.viewport_size["height"]
+    return box is not None and box["y"] >= -1 and box["y"] < height
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(settings, assistant) -> Iterator[str]:
-    """The real app on a free loopback port; `assistant=None` lets the lifespan build one."""
-    app = create_app(settings, assistant)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=2
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}{UI_PATH}/"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport=DESKTOP, locale="it-IT")
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    outside: list[str] = []
-    page.on(
-        "request",
-        lambda r: (
-            outside.append(r.url)
-            if not r.url.startswith(("http://127.0.0.1", "data:", "blob:"))
-            else None
-        ),
-    )
-    dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    yield page
-    context.close()
-    assert not outside, f"the page reached outside the machine: {outside}"
-    assert not dialogs, f"a script from the content ran: {dialogs}"
-
-
-def ask_in_page(page, question: str, answers_before: int, *, keyboard: bool) -> Any:
-    """Type a question, send it (Enter or the button) and wait for its answer's sources."""
-    box = page.get_by_label("La tua domanda")
-    box.fill(question)
-    if keyboard:
-        box.press("Enter")
-    else:
-        page.get_by_role("button", name="Invia", exact=True).click()
-    n = answers_before + 1
-    page.get_by_text(f"Fonti della risposta {n} di {n}").wait_for()
-    bot = page.locator('#chat [data-testid="bot"]')
-    assert bot.count() == n
-    return bot.nth(n - 1)
-
-
-# --- the shipped corpus --------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def recording(assistant):
-    return RecordingAssistant(assistant)
-
-
-@pytest.fixture(scope="module")
-def store(corpus_settings):
-    """The database the app writes to (the session's data directory)."""
-    return FeedbackStore(FeedbackDatabase(corpus_settings.data_dir / "feedback.sqlite"))
-
-
-@pytest.fixture(scope="module")
-def ui_url(corpus_settings, recording):
-    yield from _serve(corpus_settings, recording)
-
-
-def test_conversation_with_sources_follow_up_and_feedback(page, ui_url, recording, store):
+def test_answer_with_linked_markers_and_scroll_to_the_newest(page, ui_url, recording):
     ARTIFACTS.mkdir(exist_ok=True)
     page.goto(ui_url)
-
-    notice = page.get_by_role("note")
-    for words in (
-        "non sono consulenza legale",
-        "Città metropolitana di Torino",
-        "Camera di commercio di Torino",
-        "Torino Social Impact",
-    ):
-        assert words in notice.inner_text()
+    notice = page.get_by_role("note").inner_text()
+    for words in ("non sono consulenza legale", "Camera di commercio di Torino", "questo browser"):
+        assert words in notice
     page.wait_for_function("document.documentElement.lang === 'it'")
+    page.screenshot(path=ARTIFACTS / "ui-desktop-empty.png")
 
-    first = ask_in_page(page, FIRST, 0, keyboard=True)
-    assert "30 giugno 2025" in first.inner_text()
-    assert "[1]" in first.inner_text()
-    # Screen readers get the bubble as displayed, in Italian (not Gradio's raw Markdown).
-    page.wait_for_function("""() => [...document.querySelectorAll('#chat [data-testid=bot]')]
-        .every((el) => (el.getAttribute('aria-label') || '').startsWith('Risposta: '))""")
-    assert " ".join(first.get_attribute("aria-label").split()) == "Risposta: " + " ".join(
-        first.inner_text().split()
-    )
-    assert (
-        page.locator('#chat [data-testid="user"]').first.get_attribute("aria-label")
-        == f"Domanda: {FIRST}"
-    )
-    card = page.locator("#fonte-1-1")
-    assert "[1]" in card.locator("h4").inner_text()
-    assert card.locator(".badge").inner_text() in {
-        "Piano",
-        "Consultazione",
-        "UE",
-        "Istituzionale",
-        "Stampa",
-    }
-    assert "30 giugno 2025" in card.locator("mark").first.inner_text()
-    link = card.get_by_role("link", name="Apri la fonte originale")
-    assert link.get_attribute("href").startswith("https://")
-    assert link.get_attribute("rel") == "noopener noreferrer"
+    first = ask_in_page(page, FIRST)
+    assert "30 giugno 2025" in first.locator(".risposta").inner_text()
+    markers = first.locator(".risposta a.marcatore")
+    assert markers.count() >= 1 and markers.first.inner_text() == "[1]"
+    assert markers.first.get_attribute("aria-label") == "Fonte 1"
+    card = first.locator("article.fonte").first
+    assert card.locator(".badge").inner_text() in {"Piano", "Consultazione", "Stampa"}
+    assert card.locator("mark").count() >= 1
+    # Every card links to its document or says it is not online, and links back.
+    for c in first.locator("article.fonte").all():
+        link = c.locator("a.fonte-link")
+        if link.count():
+            assert link.get_attribute("href").startswith("http")
+            assert link.get_attribute("rel") == "noopener noreferrer"
+        else:
+            assert c.get_by_text("Documento non disponibile online").is_visible()
+        assert c.locator("a.torna").get_attribute("href") == f"#r-{first.get_attribute('id')}"
 
-    second = ask_in_page(page, FOLLOW_UP, 1, keyboard=False)
-    answer = recording.answers[-1]
-    assert answer.citations, "the follow-up should be answered from the documents"
-    assert "[1]" in second.inner_text()
-    assert "Bolatto" in second.inner_text()
-    assert page.locator("#fonti article.fonte").count() == len(answer.citations)
-    # The follow-up went out with the conversation so far, OpenAI style and without sources.
+    ask_in_page(page, NUMBERS, keyboard=False)
+    second = ask_in_page(page, "E quante interviste sono state fatte?")
+    assert "interviste" in second.inner_text() or second.locator("a.marcatore").count()
+    # The newest answer is on screen: its question at the top, the page scrolled down to it.
+    assert in_viewport(page, second.locator(".domanda"))
+    assert page.evaluate("window.scrollY") > 0
+    assert second.locator(".risposta").bounding_box()["y"] < DESKTOP["height"]
     question, history = recording.calls[-1]
-    assert question == FOLLOW_UP
-    assert [t["role"] for t in history] == ["user", "assistant"]
-    assert history[0]["content"] == FIRST
-    assert "30 giugno 2025" in history[1]["content"]
-    page.screenshot(path=ARTIFACTS / "ui-desktop.png", full_page=True)
+    assert question == "E quante interviste sono state fatte?"
+    assert [t["role"] for t in history] == ["user", "assistant"] * 2
+    assert history[-2]["content"] == NUMBERS
+    page.screenshot(path=ARTIFACTS / "ui-desktop.png")
+    page.screenshot(path=ARTIFACTS / "ui-desktop-full.png", full_page=True)
 
-    page.get_by_role("button", name="👎 No").click()
-    page.get_by_text("la risposta 2 non è utile").wait_for()
-    [row] = [r for r in store.all() if r.question == FOLLOW_UP]
-    assert (row.rating, row.channel, row.reason) == ("down", "ui", None)
-    assert row.answer == answer.answer
-    assert row.citations == [c.chunk_id for c in answer.citations]
 
-    page.get_by_label("Motivo (facoltativo)").fill("Volevo solo il nome, senza la data.")
-    page.get_by_role("button", name="Invia il motivo").click()
-    page.get_by_text("Motivo registrato per la risposta 2").wait_for()
-    with sqlite3.connect(store.path) as db:
-        assert db.execute(
-            "SELECT rating, reason FROM feedback WHERE id = ?", (row.id,)
-        ).fetchone() == ("down", "Volevo solo il nome, senza la data.")
+def test_marker_reveals_its_card_and_the_card_links_back(browser, ui_url):
+    context, page = open_page(browser, PHONE)
+    page.goto(ui_url)
+    turn = ask_in_page(page, FIRST)
+    sources = turn.locator("details.fonti")
+    assert sources.get_attribute("open") is None, "on a phone the sources start folded"
+    marker = turn.locator(".risposta a.marcatore").first
+    marker.click()
+    card = page.locator("#" + marker.get_attribute("data-fonte"))
+    assert sources.get_attribute("open") is not None
+    assert card.is_visible() and in_viewport(page, card)
+    assert "evidenziata" in card.get_attribute("class")
+    assert page.evaluate("document.activeElement.id") == card.get_attribute("id")
+    # Wherever the page is scrolled, the question box stays at the bottom of the screen.
+    box = page.get_by_label("La tua domanda").bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"]
+    card.locator("a.torna").click()
+    answer = turn.locator(".risposta")
+    assert page.evaluate("document.activeElement.id") == answer.get_attribute("id")
+    assert in_viewport(page, answer)
+    context.close()
+    check_page(page)
 
-    # An earlier answer shows its own sources when clicked, or focused and Enter pressed.
-    page.locator('#chat [data-testid="bot"]').first.focus()
-    page.keyboard.press("Enter")
-    page.get_by_text("Fonti della risposta 1 di 2").wait_for()
-    assert "30 giugno 2025" in page.locator("#fonti mark").first.inner_text()
-    page.get_by_text("La risposta 1 ti è stata utile?").wait_for()
-    assert page.get_by_label("Motivo (facoltativo)").input_value() == ""
 
-    page.set_viewport_size(PHONE)
-    page.wait_for_timeout(300)
+def test_phone_shows_the_first_source_within_one_screen_of_its_answer(browser, ui_url):
+    context, page = open_page(browser, PHONE)
+    page.goto(ui_url)
+    turn = ask_in_page(page, FIRST)
+    answer_top = turn.locator(".risposta").bounding_box()["y"]
+    summary = turn.locator("details.fonti > summary")
+    assert summary.bounding_box()["y"] - answer_top < PHONE["height"]
+    summary.click()
+    first_card = turn.locator("article.fonte").first
+    assert first_card.bounding_box()["y"] - answer_top < PHONE["height"]
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    page.screenshot(path=ARTIFACTS / "ui-phone.png", full_page=True)
-    page.set_viewport_size(DESKTOP)
+    page.screenshot(path=ARTIFACTS / "ui-phone.png")
+    page.screenshot(path=ARTIFACTS / "ui-phone-full.png", full_page=True)
+    context.close()
+    check_page(page)
+
+
+def answered_slowly(answer):  # noqa: ANN001, ANN201
+    """The real answer, 0.2 s late: the questions typed meanwhile must wait, whatever the
+    machine's speed."""
+    time.sleep(0.2)
+    return answer
+
+
+@pytest.fixture(scope="module")
+def slow(assistant):
+    return RecordingAssistant(assistant, answered_slowly)
+
+
+@pytest.fixture(scope="module")
+def slow_url(corpus_settings, slow):
+    yield from serve(corpus_settings, slow)
+
+
+def test_ten_fast_questions_are_all_answered_in_order(page, slow_url, slow):
+    questions = [
+        FIRST,
+        NUMBERS,
+        "Quali sono i macro-temi del Piano?",
+        "Chi ha dato il supporto metodologico al percorso?",
+        "Quando è nata Torino Social Impact?",
+        "Quante interviste sono state fatte?",
+        "Quali sono le fasi del percorso?",
+        "Cosa prevede il Piano per la finanza a impatto sociale?",
+        "Quando è stato firmato l'accordo tra Città metropolitana e Camera di commercio?",
+        "Quanti tavoli tematici ci sono stati il 5 dicembre?",
+    ]
+    page.goto(slow_url)
+    box = page.get_by_label("La tua domanda")
+    box.wait_for()
+    # What the page said while it worked: kept by an observer, as the queue empties quickly.
+    page.evaluate("""() => {
+      window.said = []; window.queued = 0;
+      new MutationObserver(() => {
+        const text = document.getElementById('stato-invio').textContent;
+        if (text && !window.said.includes(text)) window.said.push(text);
+        window.queued = Math.max(window.queued, document.querySelectorAll('#coda li').length);
+      }).observe(document.getElementById('compositore'), {subtree: true, childList: true,
+                                                          characterData: true});
+    }""")
+    calls_before = len(slow.calls)
+    for question in questions:
+        box.fill(question)
+        box.press("Enter")
+    page.wait_for_function(
+        "document.querySelectorAll('#conversazione article.turno:not(.in-attesa)').length === 10"
+    )
+    shown = [
+        t.locator(".domanda").inner_text().split(":", 1)[-1].strip() for t in answers(page).all()
+    ]
+    assert shown == questions
+    assert [q for q, _ in slow.calls[calls_before:]] == questions
+    assert page.evaluate("window.queued") >= 2
+    assert any("in coda" in text for text in page.evaluate("window.said"))
+    assert page.locator("#coda").is_hidden() and page.locator("#stato-invio").inner_text() == ""
+    # Each question went out with the answers before it (the last three exchanges).
+    assert slow.calls[calls_before + 9][1][-2]["content"] == questions[8]
+
+
+def test_reload_keeps_the_conversation_and_new_conversation_clears_it(browser, ui_url, recording):
+    context, page = open_page(browser)
+    page.goto(ui_url)
+    ask_in_page(page, NUMBERS)
+    page.reload()
+    page.get_by_label("La tua domanda").wait_for()
+    assert answers(page).count() == 1
+    assert "104" in answers(page).first.inner_text()
+    ask_in_page(page, "E quante interviste sono state fatte?")
+    assert recording.calls[-1][1][0] == {"role": "user", "content": NUMBERS}
+    # Kept in this browser only: another browser starts empty.
+    other_context, other = open_page(browser)
+    other.goto(ui_url)
+    other.get_by_label("La tua domanda").wait_for()
+    assert answers(other).count() == 0
+    other_context.close()
 
     page.get_by_role("button", name="Nuova conversazione").click()
-    page.get_by_text("Le fonti della risposta compariranno qui").wait_for()
-    assert page.locator('#chat [data-testid="bot"]').count() == 0
-    ask_in_page(page, "Quali sono i macro-temi del Piano?", 0, keyboard=True)
-    assert recording.calls[-1][1] == [], "a new conversation must start without history"
+    assert answers(page).count() == 0
+    page.get_by_text("Conversazione cancellata.").wait_for()
+    page.reload()
+    page.get_by_label("La tua domanda").wait_for()
+    assert answers(page).count() == 0
+    ask_in_page(page, "Quali sono i macro-temi del Piano?")
+    assert recording.calls[-1][1] == [], "a new conversation starts without history"
+    context.close()
+    check_page(page)
 
 
-def test_example_question_is_answered_with_its_sources(page, ui_url):
+def test_copy_gives_markdown_with_the_sources(browser, ui_url):
+    context, page = open_page(browser, permissions=["clipboard-read", "clipboard-write"])
     page.goto(ui_url)
-    for profile in ("Giovani imprenditori sociali", "Giornalisti", "Personale della PA"):
-        page.get_by_role("heading", name=profile).wait_for()
-    page.get_by_role("button", name="Quando è stato presentato il Piano?").click()
-    page.get_by_text("Fonti della risposta 1 di 1").wait_for()
-    assert "30 giugno 2025" in page.locator('#chat [data-testid="bot"]').first.inner_text()
-    # The examples fold away once the conversation has started, to keep the sources near.
-    assert not page.get_by_role("heading", name="Giornalisti").is_visible()
+    turn = ask_in_page(page, FIRST)
+    turn.get_by_role("button", name="Copia").click()
+    turn.get_by_text("Copiata negli appunti").wait_for()
+    text = page.evaluate("navigator.clipboard.readText()")
+    assert text.startswith(f"**Domanda:** {FIRST}")
+    assert "30 giugno 2025" in text and "[1]" in text
+    sources = text.split("**Fonti**", 1)[1]
+    assert sources.strip().startswith("[1] ")
+    assert "https://" in sources or "documento non disponibile online" in sources
+    assert "    > " in sources  # the quoted passage
+    context.close()
+    check_page(page)
 
 
-def test_documents_tab_lists_the_index(page, ui_url, assistant):
+def test_the_conversation_can_be_downloaded(page, ui_url):
+    page.goto(ui_url)
+    ask_in_page(page, FIRST)
+    ask_in_page(page, NUMBERS)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Scarica la conversazione").click()
+    assert download.value.suggested_filename.endswith(".md")
+    text = open(download.value.path(), encoding="utf-8").read()
+    assert text.startswith("# Chiedi al Piano — conversazione del ")
+    assert text.index(FIRST) < text.index(NUMBERS)
+    assert text.count("**Fonti**") == 2
+
+
+def test_each_rating_goes_with_its_own_answer_and_reason(page, ui_url, recording, corpus_settings):
+    store = store_of(corpus_settings)
+    page.goto(ui_url)
+    first = ask_in_page(page, "Quante interviste sono state fatte?")
+    first_answer = recording.answers[-1]
+    second = ask_in_page(page, "Quando è nata Torino Social Impact?")
+    second_answer = recording.answers[-1]
+
+    first.get_by_role("button", name="👎 No").click()
+    first.get_by_text("non è utile").wait_for()
+    first.get_by_label("Motivo (facoltativo)").fill("Mancavano le date delle interviste.")
+    first.get_by_role("button", name="Invia il motivo").click()
+    first.get_by_text("Motivo registrato").wait_for()
+
+    second.get_by_role("button", name="👍 Sì").click()
+    second.get_by_text("è utile").wait_for()
+    assert second.get_by_label("Motivo (facoltativo)").input_value() == ""
+    assert second.get_by_role("button", name="👍 Sì").get_attribute("aria-pressed") == "true"
+    assert first.get_by_role("button", name="👎 No").get_attribute("aria-pressed") == "true"
+
+    rows = {r.question: r for r in store.all() if r.channel == "ui"}
+    one, two = (
+        rows["Quante interviste sono state fatte?"],
+        rows["Quando è nata Torino Social Impact?"],
+    )
+    assert (one.rating, one.reason, one.answer) == (
+        "down",
+        "Mancavano le date delle interviste.",
+        first_answer.answer,
+    )
+    assert one.citations == [c.chunk_id for c in first_answer.citations]
+    assert (two.rating, two.reason, two.answer) == ("up", None, second_answer.answer)
+
+    # A second thought changes the same row, even after a reload.
+    page.reload()
+    first = answers(page).first
+    first.get_by_role("button", name="👍 Sì").click()
+    first.get_by_text("è utile").wait_for()
+    with sqlite3.connect(store.path) as db:
+        assert db.execute("SELECT rating FROM feedback WHERE id = ?", (one.id,)).fetchone() == (
+            "up",
+        )
+    assert len([r for r in store.all() if r.question == one.question]) == 1
+
+
+def test_a_long_paste_is_counted_not_cut_and_the_server_holds_the_limit(page, ui_url, recording):
+    page.goto(ui_url)
+    box = page.get_by_label("La tua domanda")
+    box.fill("Quando è stato presentato il Piano? " + "x" * 2964)
+    assert box.input_value().__len__() == 3000, "nothing is cut without a word"
+    assert "3000 di 2000 caratteri" in page.locator("#contatore").inner_text()
+    page.get_by_text("Troppo lunga: togli 1000 caratteri").wait_for()
+    calls = len(recording.calls)
+    box.press("Enter")
+    page.wait_for_timeout(300)
+    assert len(recording.calls) == calls and answers(page).count() == 0
+    box.fill("Quando è stato presentato il Piano?")
+    assert page.locator("#avviso-lunghezza").inner_text() == ""
+
+    # The server refuses what a page that skipped its checks would send.
+    config = httpx.get(ui_url + "config").json()
+    chat = next(c for c in config["components"] if c.get("props", {}).get("elem_id") == "chat")
+    call = ui_url + "gradio_api/component_server"
+
+    def answer(question: str) -> dict:
+        body = {"question": question, "history": [], "turn": "t1"}
+        r = httpx.post(
+            call,
+            json={
+                "data": body,
+                "component_id": chat["id"],
+                "fn_name": "answer",
+                "session_hash": "prova",
+            },
+        )
+        return r.json()
+
+    assert answer("x" * 2001)["error"].startswith("La domanda è troppo lunga")
+    assert answer("Quando?\x00")["error"] == "Il testo contiene caratteri di controllo non ammessi."
+    assert len(recording.calls) == calls
+    assert "30 giugno 2025" in answer(FIRST)["html"]
+
+
+def test_documents_tab_links_every_document_or_says_it_is_not_online(page, ui_url, assistant):
     page.goto(ui_url)
     page.get_by_role("tab", name="Documenti").click()
     table = page.locator("#documenti table")
     table.wait_for()
     rows = table.locator("tbody tr")
     assert rows.count() == len(assistant.manifest.documents)
-    text = table.inner_text()
-    assert "Legacoop Piemonte" in text and "30/06/2025" in text
-    assert {"Piano", "Consultazione", "Istituzionale", "Stampa"} <= set(
-        table.locator(".badge").all_inner_texts()
+    for row in rows.all():
+        assert (
+            row.locator("a").count() == 1 or "Documento non disponibile online" in row.inner_text()
+        )
+    hrefs = {a.get_attribute("href") for a in table.locator("a").all()}
+    assert (
+        "https://torinosocialimpact.it/en/activities/the-metropolitan-plan-for-the-social-economy-of-turin"
+        in hrefs
     )
-    assert table.get_by_role("link").count() >= 1
+    assert any(h.startswith("http://www.cittametropolitana.torino.it/cms/") for h in hrefs)
     page.set_viewport_size(PHONE)
     page.wait_for_timeout(300)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    page.screenshot(path=ARTIFACTS / "ui-documents-phone.png", full_page=True)
 
 
-def test_measures_tab_finds_what_applies_to_a_profile(page, ui_url):
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        ("Lavoro in un comune e devo fare appalti con clausole sociali", "social procurement"),
+        ("Sono un giornalista", "Nessuna misura del Piano è rivolta specificamente a te"),
+        ("Ho 26 anni e vorrei fondare una cooperativa sociale", "nuove imprese sociali giovanili"),
+    ],
+)
+def test_measures_tab_reads_who_you_are(page, ui_url, description, expected):
     page.goto(ui_url)
     page.get_by_role("tab", name="Misure").click()
-    page.get_by_label("Descriviti (facoltativo)").fill(
-        "Ho 26 anni e vorrei fondare una cooperativa sociale"
-    )
+    page.get_by_label("Descriviti (facoltativo)").fill(description)
     page.get_by_role("button", name="Trova le misure").click()
     result = page.locator("#misure-risultato .misure")
     result.wait_for()
     text = result.inner_text()
-    assert "Favorire la nascita di nuove imprese sociali giovanili" in text
-    assert "Formazione continua, sviluppo di competenze, giovani" in text  # grouped by area
-    assert "35 anni" in text  # the consultation's integration, with its source card
-    assert result.locator("article.fonte").count() >= 2
-    assert result.locator(".badge").first.inner_text() == "Piano"
-    assert "nuove imprese sociali giovanili" in result.locator("mark").first.inner_text()
-    page.set_viewport_size(PHONE)
-    page.wait_for_timeout(300)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    page.screenshot(path=ARTIFACTS / "ui-measures-phone.png", full_page=True)
+    assert "Ti abbiamo riconosciuto come" in text
+    first = result.locator(".misura-testo").first
+    assert expected in (first.inner_text() if first.count() else text)
+    # One line per measure, not every line marked; the document title once.
+    assert result.locator("mark").count() == 0
+    if first.count():
+        assert text.count("Piano metropolitano per l'economia sociale di Torino 2030") == 1
 
 
 # --- a document that carries markup ---------------------------------------------------------------
@@ -320,7 +396,7 @@ def hostile_url(make_settings, embedder):
     settings = make_settings()
     (settings.corpus_dir / "mercato-solidale.md").write_text(HOSTILE_DOC, encoding="utf-8")
     build_index(settings, embedder, progress=False)
-    yield from _serve(settings, build_assistant(settings, embedder))
+    yield from serve(settings, build_assistant(settings, embedder))
 
 
 def test_markup_in_documents_and_questions_is_shown_as_text(hostile_url, page):
@@ -328,61 +404,37 @@ def test_markup_in_documents_and_questions_is_shown_as_text(hostile_url, page):
     question = (
         "Quando apre il mercato solidale di Barriera? <b>ciao</b> <img src=x onerror=alert(3)>"
     )
-    bot = ask_in_page(page, question, 0, keyboard=True)
-
-    sources = page.locator("#fonti")
+    turn = ask_in_page(page, question)
+    turn.locator("details.fonti").evaluate("d => d.open = true")
+    sources = turn.locator("details.fonti")
     text = sources.inner_text()
     assert "<b>grassetto</b>" in text
     assert "<script>alert(1)</script>" in text
-    assert "${1+1}" in text  # gr.HTML's template syntax is data too
+    assert "${1+1}" in text
     assert "Nota <b>interna</b> sul mercato solidale" in text
     assert "Redazione <i>prova</i>" in text
     assert sources.locator("b, i, script").count() == 0
-    assert sources.locator("a[href^='javascript']").count() == 0
-    assert "<b>grassetto</b>" in page.locator("#fonti mark").first.inner_text()
-
-    user = page.locator('#chat [data-testid="user"]').first
-    assert user.inner_text().strip() == question
-    assert "<b>grassetto</b>" in bot.inner_text()
-    chat = page.locator("#chat")
-    assert chat.locator("b, script, img").count() == 0
-    page.screenshot(path=ARTIFACTS / "ui-markup-escaped.png", full_page=True)
+    assert page.locator("a[href^='javascript']").count() == 0
+    assert "Documento non disponibile online" in text
+    assert turn.locator(".domanda").inner_text().endswith(question)
+    assert "<b>grassetto</b>" in turn.locator(".risposta").inner_text()
+    assert page.locator("#conversazione").locator("b, script, img").count() == 0
+    page.reload()  # and once more from what the browser kept
+    page.get_by_label("La tua domanda").wait_for()
+    assert page.locator("#conversazione").locator("b, script, img").count() == 0
+    assert answers(page).count() == 1
 
 
 @pytest.fixture
 def unindexed_url(make_settings):
     # No Assistant given and an empty data dir: the app's lifespan finds no index.
-    yield from _serve(make_settings(), None)
+    yield from serve(make_settings(), None)
 
 
 def test_without_an_index_the_page_says_so_in_italian(unindexed_url, page):
     page.goto(unindexed_url)
     page.get_by_label("La tua domanda").fill(FIRST)
     page.get_by_label("La tua domanda").press("Enter")
-    page.get_by_text("Il servizio non è pronto").wait_for()
-    assert not page.locator("#valuta").is_visible()
+    page.locator("#conversazione").get_by_text("Il servizio non è pronto").wait_for()
     page.get_by_role("tab", name="Documenti").click()
     page.locator("#documenti").get_by_text("Il servizio non è pronto").wait_for()
-
-
-# --- rendering, without a browser -------------------------------------------------------------
-
-
-def test_quote_is_found_across_line_breaks_and_apart_sentences():
-    from ui.sources import highlight
-
-    text = "Prima frase del testo.\nSeconda frase\ncitata. Terza frase. Quarta frase citata."
-    html = highlight(text, "Seconda frase citata. Quarta frase citata.")
-    assert html.count("<mark>") == 2
-    assert "<mark>Seconda frase\ncitata.</mark>" in html
-    assert "<mark>Quarta frase citata.</mark>" in html
-    assert highlight("a < b & c", "b & c") == "a &lt; <mark>b &amp; c</mark>"
-
-
-def test_chat_text_keeps_markers_and_defuses_markdown():
-    from ui.chat import as_chat_text
-
-    assert as_chat_text("«Frase.» [1]\n«Altra.» [2]") == "«Frase.» [1]\n«Altra.» [2]"
-    assert as_chat_text("1. voce\n# titolo\n    codice") == "1\\. voce\n\\# titolo\ncodice"
-    assert as_chat_text("[x](http://a) <b>") == "\\[x\\](http://a) &lt;b&gt;"
-    assert as_chat_text("vedi [3](http://a)") == "vedi \\[3\\](http://a)"

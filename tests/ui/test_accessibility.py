@@ -1,0 +1,84 @@
+"""axe-core (npm, injected by the test) on the chat page with a conversation, light and dark;
+the theme switch; every link's contrast."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.ui.conftest import ARTIFACTS, PHONE, ask_in_page, check_page, open_page
+
+pytestmark = pytest.mark.slow
+
+AXE = Path(__file__).resolve().parents[1] / ".axe" / "node_modules" / "axe-core" / "axe.min.js"
+# The relative luminance contrast of each visible link against the first opaque background
+# behind it (WCAG 2 formula).
+LINK_CONTRASTS = """() => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = (el) => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  return [...document.querySelectorAll('a')].filter((a) => a.offsetParent !== null).map((a) => {
+    const [l1, l2] = [lum(rgb(getComputedStyle(a).color)), lum(background(a))];
+    return [a.innerText.trim().slice(0, 40), (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05)];
+  });
+}"""
+
+
+def axe_violations(page) -> list[dict]:  # noqa: ANN001
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make install-test` (it installs axe-core with npm)")
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+             .map((v) => ({id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target)}))"""
+    )
+
+
+def serious(violations: list[dict]) -> list[dict]:
+    return [v for v in violations if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_no_serious_violation_and_links_readable(browser, ui_url, dark):
+    context, page = open_page(browser)
+    page.goto(ui_url)
+    if dark:
+        page.get_by_role("button", name="Tema scuro").click()
+        page.wait_for_function("document.body.classList.contains('dark')")
+    turn = ask_in_page(page, "Quando è stato presentato il Piano?")
+    turn.get_by_role("button", name="👎 No").click()
+    turn.get_by_text("non è utile").wait_for()
+    page.mouse.move(0, 0)
+    assert serious(axe_violations(page)) == []
+    low = [(text, round(ratio, 2)) for text, ratio in page.evaluate(LINK_CONTRASTS) if ratio < 4.5]
+    assert low == [], low
+    page.screenshot(path=ARTIFACTS / f"ui-{'dark' if dark else 'light'}.png")
+    context.close()
+    check_page(page)
+
+
+def test_the_theme_switch_is_remembered(browser, ui_url):
+    context, page = open_page(browser, PHONE, color_scheme="light")
+    page.goto(ui_url)
+    switch = page.get_by_role("button", name="Tema scuro")
+    assert switch.get_attribute("aria-pressed") == "false"
+    switch.click()
+    page.wait_for_function("document.body.classList.contains('dark')")
+    page.reload()
+    page.get_by_role("button", name="Tema chiaro").wait_for()
+    assert page.evaluate("document.body.classList.contains('dark')")
+    assert page.get_by_role("button", name="Tema chiaro").get_attribute("aria-pressed") == "true"
+    page.get_by_role("button", name="Tema chiaro").click()
+    page.wait_for_function("!document.body.classList.contains('dark')")
+    context.close()
+    check_page(page)
