@@ -12,15 +12,10 @@ import sys
 from collections.abc import Callable
 
 from core.offline import go_offline
+from evals.report import COLUMNS
 
-METRICS = [
-    ("cited_hit", "citata giusta"),
-    ("answer_hit", "risposta giusta"),
-    ("abstain_precision", "rifiuto P"),
-    ("abstain_recall", "rifiuto R"),
-    ("false_abstain_rate", "rifiuti errati"),
-    ("followups", "seguiti"),
-]
+# What a user gets: the report's first columns (answers, declines, follow-ups).
+METRICS = COLUMNS[:6]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-AREAS = [
-    "Governance e partnership",
-    "Social procurement",
-    "Finanza a impatto sociale",
-    "Formazione continua, sviluppo di competenze, giovani",
-    "Connessioni fisiche, digitali e innovazione tecnologica",
-    "Inclusione sociale e lavorativa",
-]
+from tests.support.documents import AREAS
 
 
 def test_free_text_alone_works(client):

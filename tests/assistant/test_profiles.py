@@ -7,15 +7,6 @@ import json
 from evals.profiles import evaluate_measures
 from evals.report import RESULTS_DIR
 
-AREAS = [
-    "Governance e partnership",
-    "Social procurement",
-    "Finanza a impatto sociale",
-    "Formazione continua, sviluppo di competenze, giovani",
-    "Connessioni fisiche, digitali e innovazione tecnologica",
-    "Inclusione sociale e lavorativa",
-]
-
 
 def test_matching_holds_the_committed_floors(assistant):
     committed = json.loads((RESULTS_DIR / "latest.json").read_text())["measures"]["media profili"]

@@ -5,15 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.catalogue import extract_catalogue, targets_of
-
-AREAS = [
-    "Governance e partnership",
-    "Social procurement",
-    "Finanza a impatto sociale",
-    "Formazione continua, sviluppo di competenze, giovani",
-    "Connessioni fisiche, digitali e innovazione tecnologica",
-    "Inclusione sociale e lavorativa",
-]
+from tests.support.documents import AREAS
 
 
 @pytest.fixture(scope="module")

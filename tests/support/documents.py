@@ -32,3 +32,13 @@ date: "2025"
 Il fondo rotativo presta fino a trentamila euro alle cooperative di comunità delle valli alpine, da restituire in sette anni.
 """
 FONDO_QUESTION = "Quanto presta il fondo rotativo alle cooperative di comunità?"
+
+# The plan's six priority areas, as the shipped summary heads them.
+AREAS = [
+    "Governance e partnership",
+    "Social procurement",
+    "Finanza a impatto sociale",
+    "Formazione continua, sviluppo di competenze, giovani",
+    "Connessioni fisiche, digitali e innovazione tecnologica",
+    "Inclusione sociale e lavorativa",
+]
