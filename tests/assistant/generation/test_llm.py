@@ -141,8 +141,10 @@ def test_a_marker_to_a_passage_that_does_not_exist_is_removed(llm, llm_assistant
     _markers_match_citations(answer)
 
 
-def test_markers_are_renumbered_by_first_appearance(llm, llm_assistant):
+def test_markers_are_renumbered_by_first_appearance(llm, make_llm_assistant):
     question = "Chi è intervenuto alla presentazione del Piano il 30 giugno 2025?"
+    # Eight passages: both quoted ones are among them whatever their exact rank (4th-6th).
+    llm_assistant = make_llm_assistant(top_k=8)
 
     def reply(r):
         who, when = number_of(r, "figure istituzionali"), number_of(r, PRESENTED)
