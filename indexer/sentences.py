@@ -5,14 +5,21 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import pysbd
+from indexer.segmenter import ItalianSegmenter
 
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 
 
 @lru_cache(maxsize=1)
-def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="it", clean=False)
+def _segmenter() -> ItalianSegmenter:
+    return ItalianSegmenter()
+
+
+@lru_cache(maxsize=4096)
+def segment(unit: str) -> tuple[str, ...]:
+    """pysbd's sentences of one paragraph or list line, each run once: the chunker splits an
+    over-long paragraph to cut it, then the passages cut from it, and a PDF repeats lines."""
+    return tuple(_segmenter().segment(unit))
 
 
 def strip_list_marker(line: str) -> str:
@@ -34,7 +41,7 @@ def split_sentences(text: str) -> list[str]:
         for unit in units:
             if not unit:
                 continue
-            for sentence in _segmenter().segment(unit):
+            for sentence in segment(unit):
                 sentence = sentence.strip()
                 # "**" left over from Markdown emphasis is no sentence to quote.
                 quotable = len(sentence) > 1 and any(ch.isalnum() for ch in sentence)
