@@ -12,11 +12,11 @@ def test_no_texts_no_vectors(onnx_e5):
 
 
 def test_a_text_in_a_large_call_gets_the_vector_it_gets_alone(onnx_e5, corpus_passages):
-    alone = onnx_e5.encode([TEXT], False)[0]  # the one-thread lane
-    in_bulk = onnx_e5.encode([TEXT, *corpus_passages[:30]], False)[0]  # the build's lane
+    alone = onnx_e5.encode([TEXT], False)[0]  # in the caller's thread
+    in_bulk = onnx_e5.encode([*corpus_passages[:30], TEXT], False)[-1]  # on the build's threads
 
     assert sum(onnx_e5.count_tokens(t) for t in corpus_passages[:30]) > 512
-    assert float(alone @ in_bulk) > 0.995
+    assert np.array_equal(alone, in_bulk)  # int8 activations are never shared with a neighbour
     assert np.isclose(np.linalg.norm(in_bulk), 1.0, atol=1e-5)
 
 
