@@ -287,14 +287,23 @@ def main(argv: list[str] | None = None) -> int:
         choices=["dev", "test", "report"],
         help="choose on dev; test the choice once; rewrite finetune.md from finetune.json",
     )
-    parser.add_argument("--base", type=Path, default=DEFAULT_WORK / "base", help="model folder")
+    parser.add_argument(
+        "--base",
+        type=Path,
+        default=None,
+        help="model folder (default: the converted model, its safetensors written if missing)",
+    )
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="models and indexes")
     args = parser.parse_args(argv)
     if args.step == "report":
         write_report()
     else:
+        from core.settings import Settings
+        from indexer.e5.convert import ensure_converted
+
+        base = args.base or ensure_converted(Settings(_env_file=None).e5_model_dir, hf=True)
         step = choose_on_dev if args.step == "dev" else test_split_once
-        print(json.dumps(step(args.base.resolve(), args.work.resolve()), indent=2))
+        print(json.dumps(step(base.resolve(), args.work.resolve()), indent=2))
     return 0
 
 

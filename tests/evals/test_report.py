@@ -56,6 +56,9 @@ def test_gold_set_is_what_the_issue_asks(gold, corpus_settings):
     assert sum(g.lang != "it" for g in gold) >= 20
     assert {g.kind for g in gold} == {"giovane", "giornalista", "pa"}
     assert len({g.id for g in gold}) == len(gold)
+    # No question twice (same words, same history): a dev copy of a test question leaks it.
+    asked = Counter((normalise(g.question), repr(g.history)) for g in gold)
+    assert [q for q, n in asked.items() if n > 1] == []
     for split in ("dev", "test"):  # every kind of difficulty on both sides
         assert {g.category for g in gold if g.split == split} == set(categories)
     corpus = {
