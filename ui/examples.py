@@ -27,7 +27,7 @@ EXAMPLES: dict[str, list[Example]] = {
     "Giornalisti": [
         Example("Quando è stato presentato il Piano?", "30 giugno 2025"),
         Example("Quante persone hanno partecipato all'evento del 5 dicembre?", "104 persone"),
-        Example("Chi ha dato il supporto metodologico al percorso?", "Avventura Urbana"),
+        Example("Quante interviste sono state fatte nella fase di ascolto?", "30 interviste"),
     ],
     "Personale della PA": [
         Example("Quali sono i macro-temi del Piano?", "social procurement"),
