@@ -9,6 +9,7 @@ expanding every sense of every word helps some paraphrases and breaks others.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.italian import content_stems
@@ -24,8 +25,12 @@ class _Wording:
     stems: frozenset[str]
 
 
-def _same(a: str, b: str) -> bool:
-    return a == b or (min(len(a), len(b)) >= PREFIX and a[:PREFIX] == b[:PREFIX])
+def _matcher(stems: frozenset[str]) -> Callable[[str], bool]:
+    """Whether a stem is the same word as one of `stems`: equal, or both at least PREFIX long
+    with the same first PREFIX letters. Sets, not pairs: 15 ms a question before, with ~1,500
+    wording stems against each of its stems."""
+    prefixes = {s[:PREFIX] for s in stems if len(s) >= PREFIX}
+    return lambda w: w in stems or (len(w) >= PREFIX and w[:PREFIX] in prefixes)
 
 
 class QueryExpander:
@@ -45,8 +50,9 @@ class QueryExpander:
     def matches(self, stems: frozenset[str]) -> list[GlossaryEntry]:
         """The entries the question (its content stems) evokes, strongest first."""
         strength: dict[int, int] = {}
+        same = _matcher(stems)
         for wording in self._wordings:
-            found = sum(any(_same(w, s) for s in stems) for w in wording.stems)
+            found = sum(same(w) for w in wording.stems)
             needed = len(wording.stems) - (1 if len(wording.stems) >= 3 else 0)
             if found >= needed and found >= 2 or (len(wording.stems) == 1 and found == 1):
                 strength[wording.entry] = max(strength.get(wording.entry, 0), found)
