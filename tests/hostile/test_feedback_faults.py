@@ -5,10 +5,8 @@ restart."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
-import subprocess
 from pathlib import Path
 
 import httpx
@@ -18,6 +16,7 @@ from evals.loadtest import serve
 from evals.postgres import postgres_bin, start_postgres
 from feedback.database import FeedbackDatabase
 from feedback.store import FeedbackStore
+from tests.support.disks import fill, mounted_small_disk
 from tests.support.indexes import ABSTAINED, ANSWERED, small_index
 
 RATING = {"question": ANSWERED, "answer": "Il martedì e il giovedì.", "rating": "down"}
@@ -57,31 +56,7 @@ def _questions(path: Path | str) -> list[str]:
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 24 MB filesystem of its own (tmpfs), unmounted afterwards."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small filesystem needs root (CI runs as root)")
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount)], check=True)
-    yield mount
-    if subprocess.run(["umount", str(mount)], check=False).returncode != 0:
-        subprocess.run(["umount", "--lazy", str(mount)], check=False)
-
-
-def _fill(disk: Path) -> Path:
-    filler = disk / "riempitivo"
-    with open(filler, "wb") as f:
-        try:
-            while True:
-                f.write(b"\0" * 65536)
-                f.flush()
-        except OSError:
-            pass
-    try:
-        os.truncate(filler, filler.stat().st_size)  # what the buffer still held is dropped
-    except OSError:
-        pass
-    return filler
+    yield from mounted_small_disk(tmp_path / "disk")
 
 
 def test_a_full_disk_refuses_feedback_in_italian_and_answers_go_on(index, small_disk, tmp_path):
@@ -89,7 +64,7 @@ def test_a_full_disk_refuses_feedback_in_italian_and_answers_go_on(index, small_
     server = serve(data, tmp_path / "work")
     try:
         assert _rate(server.url, "prima").status_code == 201
-        filler = _fill(small_disk)
+        filler = fill(small_disk)
 
         refused = [_rate(server.url, f"a disco pieno {n}") for n in range(5)]
         assert {r.status_code for r in refused} == {507}

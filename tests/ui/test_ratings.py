@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
+from feedback.database import FeedbackDatabase
+from feedback.store import FeedbackStore
+from tests.support.disks import fill, mounted_small_disk
+from ui import labels
 from ui.ratings import Ratings
 
 RATED = {"question": "Quando?", "answer": "Il 30 giugno 2025 [1]", "citations": ["d:1"]}
@@ -46,3 +52,26 @@ def test_a_broken_store_is_said_not_raised(tmp_path):
     assert (
         Ratings(broken).rate({**RATED, "rating": "up"})["error"].startswith("Non è stato possibile")
     )
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    yield from mounted_small_disk(tmp_path / "disk")
+
+
+def test_a_full_disk_is_said_in_italian_and_the_next_rating_after_it_is_stored(small_disk):
+    database = FeedbackDatabase(small_disk / "feedback.sqlite")
+    store = FeedbackStore(database)
+    ratings = Ratings(lambda: store)
+    try:
+        assert "row" in ratings.rate({**RATED, "rating": "up"})
+        filler = fill(small_disk)
+
+        refused = ratings.rate({**RATED, "question": "A disco pieno?", "rating": "down"})
+
+        assert refused == {"error": labels.RATING_FAILED}
+        filler.unlink()
+        assert "row" in ratings.rate({**RATED, "question": "Dopo?", "rating": "down"})
+        assert [r.question for r in store.all()] == ["Quando?", "Dopo?"]
+    finally:
+        database.close()
