@@ -18,11 +18,12 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from core.offline import go_offline
+from evals.finetune_config import GRID, TrainConfig
 from evals.finetune_pairs import Pair
 from evals.gold import GoldItem, normalise
 from evals.report import RESULTS_DIR
@@ -31,30 +32,6 @@ from evals.scoring import Outcome
 DEFAULT_WORK = Path(__file__).resolve().parent.parent / "data-ft"
 FOLDS = 2
 TRAINING_RECORD = "training.json"
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    lr: float = 2e-5
-    epochs: int = 1
-    batch_size: int = 32
-    max_seq_length: int = 128
-    freeze_word_embeddings: bool = True
-    seed: int = 17
-
-    @property
-    def name(self) -> str:
-        frozen = "frozen" if self.freeze_word_embeddings else "full"
-        return f"lr{self.lr:g}-ep{self.epochs}-bs{self.batch_size}-{frozen}"
-
-
-# Small on purpose: each row costs two trainings and two index builds on one core.
-# (A second epoch and unfrozen word embeddings were left out for time: one step of 32 pairs took
-# ~13 s on a loaded machine; unfrozen steps measured 43% slower.)
-GRID = (
-    TrainConfig(lr=2e-5, epochs=1),
-    TrainConfig(lr=3e-5, epochs=1),
-)
 
 
 def fold_of(item: GoldItem) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from evals.finetune import TrainConfig
+from evals.finetune_config import TrainConfig
 from evals.report import COLUMNS
 
 # What a user gets (answers, declines, follow-ups), then what retrieval found.

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from core.limits import LIST_ITEM_START
 from indexer.segmenter import ItalianSegmenter
-
-_LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 
 
 @lru_cache(maxsize=1)
@@ -23,7 +22,7 @@ def segment(unit: str) -> tuple[str, ...]:
 
 
 def strip_list_marker(line: str) -> str:
-    return _LIST_MARKER.sub("", line, count=1)
+    return LIST_ITEM_START.sub("", line, count=1)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -34,7 +33,7 @@ def split_sentences(text: str) -> list[str]:
     out: list[str] = []
     for block in re.split(r"\n\s*\n", text):
         lines = block.split("\n")
-        if any(_LIST_MARKER.match(line) for line in lines):
+        if any(LIST_ITEM_START.match(line) for line in lines):
             units = [strip_list_marker(line).strip() for line in lines]
         else:
             units = [block.strip()]

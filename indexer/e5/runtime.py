@@ -52,8 +52,8 @@ class OnnxE5:
         self.tokenizer.encode_special_tokens = True  # e5.c reads a literal "<s>" as text
         table = json.loads((model_dir / CHARMAP_FILE).read_text(encoding="ascii"))["map"]
         self._charmap = {int(cp): repl for cp, repl in table.items()}
-        self.bos_id, self.eos_id, self.pad_id, self.unk_id = (
-            self._special_id(t) for t in ("<s>", "</s>", "<pad>", "<unk>")
+        self.bos_id, self.eos_id, self.unk_id = (
+            self._special_id(t) for t in ("<s>", "</s>", "<unk>")
         )
         self._session: Any = None
         self._session_lock = threading.Lock()

