@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from core.limits import MAX_TURN_CHARS
 
@@ -59,13 +59,24 @@ class Citation(BaseModel):
     score: float = Field(description="Retrieval score (higher is better).")
 
 
+# The three honest outcomes of a question.
+Outcome = Literal["answer", "unsure", "not_covered"]
+
+
 class Answer(BaseModel):
     """An answer in which every sentence is backed by a cited passage — quoted verbatim in
     extractive mode, checked for support in LLM mode — or an abstention."""
 
     question: str
     answer: str = Field(description="Italian text with [n] markers referring to `citations`.")
-    abstained: bool = Field(description="True when the documents do not cover the question.")
+    abstained: bool = Field(
+        description="True when the answer is not an answer: `outcome` is `unsure` or `not_covered`."
+    )
+    outcome: Outcome = Field(
+        "answer",
+        description="`answer`: the quotes hold the answer; `unsure`: the closest passages, which "
+        "may not answer it; `not_covered`: the documents do not speak of it.",
+    )
     mode: Literal["extractive", "llm"] = "extractive"
     citations: list[Citation] = Field(default_factory=list)
     note: str | None = Field(
@@ -78,6 +89,15 @@ class Answer(BaseModel):
         "the answer's first line shows them with their marker.",
     )
     timings_ms: dict[str, float] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _outcome_agrees(self) -> Answer:
+        """`abstained` and `outcome` say the same thing: an abstention given without an outcome
+        is `not_covered`, and only an `answer` is not abstained."""
+        if self.abstained and self.outcome == "answer":
+            self.outcome = "not_covered"
+        self.abstained = self.outcome != "answer"
+        return self
 
 
 class SearchResults(BaseModel):
