@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.state import assistant
-from assistant.citations import citation
-from assistant.profiles import PROFILES, MeasureMatch, Profile
+from assistant.answer.citations import citation
+from assistant.routes.profiles import PROFILES, MeasureMatch, Profile
 from assistant.service import Assistant
 from core.limits import MAX_QUESTION_CHARS
 from core.models import Citation

@@ -12,22 +12,22 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant import templates
-from assistant.answerability import AnswerabilityModel, Features, judge, measure
-from assistant.citations import citation
-from assistant.compose import Composed, abstention, compose_extractive
-from assistant.coverage import corpus_vocabulary
-from assistant.evidence import Candidate, score_units
-from assistant.expansion import QueryExpander
+from assistant.answer.answerability import AnswerabilityModel, Features, judge, measure
+from assistant.answer.citations import citation
+from assistant.answer.compose import Composed, abstention, compose_extractive
+from assistant.answer.coverage import corpus_vocabulary
+from assistant.answer.evidence import Candidate, score_units
 from assistant.generation.condense import condense_question
 from assistant.generation.llm import ChatLLM
 from assistant.generation.verify import SupportChecker
 from assistant.generation.writer import AnswerWriter
-from assistant.membership import Membership
-from assistant.profiles import ProfileMatcher
-from assistant.query_vectors import QueryEmbeddings
-from assistant.question import Question
-from assistant.retrieve import Hit, HybridRetriever
-from assistant.spelling import Speller, apply_corrections
+from assistant.question.analysed import Question
+from assistant.question.expansion import QueryExpander
+from assistant.question.spelling import Speller, apply_corrections
+from assistant.retrieval.hybrid import Hit, HybridRetriever
+from assistant.retrieval.query_vectors import QueryEmbeddings
+from assistant.routes.membership import Membership
+from assistant.routes.profiles import ProfileMatcher
 from assistant.streaming import AnswerEvent, line_deltas
 from assistant.timings import Stopwatch
 from core.italian import content_stems

@@ -38,12 +38,16 @@ def main(argv: list[str] | None = None) -> int:
         "--out", type=Path, default=None, help="report folder (default evals/results)"
     )
     parser.add_argument("--no-baselines", action="store_true", help="evaluate ours only")
+    parser.add_argument("--name", help="report file name in the folder (default: latest)")
     parser.add_argument(
-        "--name", default="latest", help="report file name in the folder (default: latest)"
+        "--corpus",
+        type=Path,
+        help="another corpus folder (documents/ + questions.jsonl), e.g. evals/second_corpus",
     )
     args = parser.parse_args(argv)
 
     from core.settings import Settings
+    from evals.corpora import ensure_index, other_corpus, shipped_corpus
     from evals.gold import load_gold
     from evals.report import RESULTS_DIR, breakdown, run_system, write_report
     from evals.systems import (
@@ -55,8 +59,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     from server.startup import build_assistant
 
-    settings = Settings()
-    gold = [g for g in load_gold() if args.split is None or g.split == args.split]
+    corpus = other_corpus(Settings(), args.corpus) if args.corpus else shipped_corpus(Settings())
+    if not corpus.shipped:
+        ensure_index(corpus)
+    settings = corpus.settings
+    gold = [g for g in load_gold(corpus.questions) if args.split is None or g.split == args.split]
     assistant = build_assistant(settings)
     systems = {
         "ours (ibrido + risposte estrattive)": ours_over_http(args.url)
@@ -86,13 +93,14 @@ def main(argv: list[str] | None = None) -> int:
         "embedder": assistant.manifest.embedder_id,
         "command": "python -m evals"
         + (f" --url {args.url}" if args.url else "")
-        + (f" --split {args.split}" if args.split else ""),
+        + (f" --split {args.split}" if args.split else "")
+        + (f" --corpus {args.corpus}" if args.corpus else ""),
         "settings": {k: settings.flat()[k] for k in REPORTED_SETTINGS},
     }
     from evals.profiles import evaluate_measures
 
-    measures = evaluate_measures(assistant)
-    path = write_report(results, meta, args.out or RESULTS_DIR, measures, args.name)
+    measures = evaluate_measures(assistant) if corpus.shipped else None
+    path = write_report(results, meta, args.out or RESULTS_DIR, measures, args.name or corpus.name)
     print(path.read_text())
     return 0
 

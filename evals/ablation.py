@@ -20,8 +20,8 @@ METRICS = COLUMNS[:6]
 
 def main(argv: list[str] | None = None) -> int:
     go_offline()
-    from assistant.expansion import QueryExpander
-    from assistant.membership import Membership
+    from assistant.question.expansion import QueryExpander
+    from assistant.routes.membership import Membership
     from assistant.service import Assistant
     from core.settings import Settings
     from evals.gold import load_gold
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def no_answer_types(a: Assistant) -> None:
         a.answers = a.answers.model_copy(update={"type_weight": 0.0})
-        from assistant import evidence
+        from assistant.answer import evidence
 
         evidence.SPAN_TYPES = frozenset()  # no spans: no preference, no answer-first line
 
@@ -81,13 +81,13 @@ def main(argv: list[str] | None = None) -> int:
             assistant = build_assistant(settings, embedder)
             saved = None
             if switch_off is not None:
-                from assistant import evidence
+                from assistant.answer import evidence
 
                 saved = evidence.SPAN_TYPES
                 switch_off(assistant)
             row = summarise(run_system(ours(assistant), items))
             if saved is not None:
-                from assistant import evidence
+                from assistant.answer import evidence
 
                 evidence.SPAN_TYPES = saved
             lines.append(

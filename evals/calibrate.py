@@ -32,8 +32,8 @@ class Sample:
 
 
 def collect(assistant, gold) -> list[Sample]:  # type: ignore[no-untyped-def]
-    from assistant.answerability import missing_answer_type
-    from assistant.coverage import hard_refusal
+    from assistant.answer.answerability import missing_answer_type
+    from assistant.answer.coverage import hard_refusal
 
     samples = []
     for item in gold:
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn.metrics import roc_auc_score
     from sklearn.preprocessing import StandardScaler
 
-    from assistant.answerability import FEATURE_NAMES, AnswerabilityModel
+    from assistant.answer.answerability import FEATURE_NAMES, AnswerabilityModel
     from core.settings import Settings
     from evals.gold import load_gold
     from evals.report import RESULTS_DIR

@@ -44,7 +44,7 @@ class GoldItem(BaseModel):
     id: str
     kind: Literal["giovane", "giornalista", "pa"]
     lang: str
-    split: Literal["dev", "test"]
+    split: Literal["dev", "test", "second"]  # "second": the second corpus's questions
     category: Category
     question: str
     history: list[Turn] = []

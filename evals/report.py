@@ -13,15 +13,17 @@ from evals.systems import System
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 KINDS = ("giovane", "giornalista", "pa")
-SPLITS = ("test", "dev")
+SPLITS = ("test", "dev", "second")
 CATEGORIES: tuple[str, ...] = get_args(Category)
 # What a user gets first, then what retrieval found, then the time it took.
 COLUMNS = [
+    ("confidently_wrong", "sbagliate con sicurezza"),
     ("cited_hit", "citata giusta"),
     ("answer_hit", "risposta giusta"),
     ("abstain_precision", "rifiuto P"),
     ("abstain_recall", "rifiuto R"),
     ("false_abstain_rate", "rifiuti errati"),
+    ("unsure_rate", "«non sono sicuro»"),
     ("followups", "seguiti"),
     ("hit@1", "hit@1"),
     ("hit@5", "hit@5"),
@@ -30,10 +32,12 @@ COLUMNS = [
     ("latency_p95_ms", "p95 ms"),
 ]
 CATEGORY_COLUMNS = [
+    ("confidently_wrong", "sbagliate con sicurezza"),
     ("cited_hit", "citata giusta"),
     ("answer_hit", "risposta giusta"),
     ("abstain_recall", "rifiuto R"),
     ("false_abstain_rate", "rifiuti errati"),
+    ("unsure_rate", "«non sono sicuro»"),
     ("hit@5", "hit@5"),
 ]
 
@@ -104,13 +108,20 @@ def to_markdown(
         f"in italiano. Indice: {meta['chunks']} passaggi, modello {meta['embedder']}. "
         f"Generato il {meta['generated']} con `{meta['command']}`.",
         "",
+        "*sbagliate con sicurezza*: quota di tutte le domande date come risposta mentre nessun "
+        "passaggio citato contiene la frase di riferimento, o che andavano rifiutate; "
         "*citata giusta*: un passaggio citato contiene la frase di riferimento; *risposta giusta*: "
         "la contiene il testo della risposta; *rifiuto P/R*: precisione e richiamo del «i documenti "
         "non lo dicono»; *rifiuti errati*: domande con risposta rifiutate; *seguiti*: domande di "
-        "seguito trattate bene (citata giusta, o rifiuto dove va rifiutato).",
+        "seguito trattate bene (citata giusta, o rifiuto dove va rifiutato); «non sono sicuro» "
+        "conta come errore per citata/risposta giusta e come rifiuto per il richiamo; solo «i "
+        "documenti non ne parlano» su una domanda con risposta è un rifiuto errato.",
         "",
     ]
-    for split, title in (("test", "Test (congelato)"), ("dev", "Dev")):
+    titles = (("test", "Test (congelato)"), ("dev", "Dev"), ("second", "Secondo corpus"))
+    for split, title in titles:
+        if not any(split in groups for groups in results.values()):
+            continue
         lines += [f"## {title} — sistemi a confronto", "", *_header("sistema", COLUMNS)]
         lines += [_row(name, groups[split], COLUMNS) for name, groups in results.items()
                   if split in groups]  # fmt: skip

@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from assistant.profiles import PROFILE_BY_ID
+from assistant.routes.profiles import PROFILE_BY_ID
 from assistant.service import Assistant
 
 ROLES_GOLD = Path(__file__).resolve().parent / "roles_gold.json"

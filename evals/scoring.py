@@ -15,9 +15,10 @@ class Outcome:
     item: GoldItem
     ranking: list[tuple[str, str]]  # (doc_id, passage text), best first
     answer: str | None = None  # None for retrieval-only baselines
-    abstained: bool | None = None
+    abstained: bool | None = None  # outcome "unsure" or "not_covered"
     cited: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, section + passage)
     latency_ms: float | None = None
+    outcome: str | None = None  # "answer", "unsure" or "not_covered"
 
     def first_hit(self) -> int | None:
         for rank, (doc_id, text) in enumerate(self.ranking, start=1):
@@ -61,6 +62,19 @@ def answer_hit(outcome: Outcome) -> bool:
     """An answer (not a decline) whose own text holds a gold phrase."""
     text = normalise(outcome.answer or "")
     return not outcome.abstained and any(normalise(s.phrase) in text for s in outcome.item.support)
+
+
+def not_covered(outcome: Outcome) -> bool:
+    """Said plainly that the documents do not speak of it (an older system's abstention too)."""
+    return outcome.outcome == "not_covered" or (outcome.outcome is None and bool(outcome.abstained))
+
+
+def confidently_wrong(outcome: Outcome) -> bool:
+    """Presented as an answer, and either no cited passage holds the gold or it should have been
+    declined: what a user cannot tell from a right answer."""
+    if outcome.abstained:
+        return False
+    return outcome.item.expect == "abstain" or not cited_hit(outcome)
 
 
 def handled(outcome: Outcome) -> bool:
@@ -117,9 +131,13 @@ def summarise(outcomes: list[Outcome]) -> dict[str, float | int | None]:
                 "citation_precision": _mean(cited),
                 "abstain_precision": round(len(correct) / len(predicted), 4) if predicted else None,
                 "abstain_recall": round(len(correct) / len(expected), 4) if expected else None,
+                # Only "not covered" on an answerable question is a false decline; "unsure"
+                # is a miss for the hits and a decline for the recall.
                 "false_abstain_rate": _mean(
-                    [1.0 if o.abstained else 0.0 for o in answered if o.item.expect == "answer"]
+                    [float(not_covered(o)) for o in answered if o.item.expect == "answer"]
                 ),
+                "unsure_rate": _mean([float(o.outcome == "unsure") for o in answered]),
+                "confidently_wrong": _mean([float(confidently_wrong(o)) for o in answered]),
                 "latency_p50_ms": _percentile(latencies, 0.5),
                 "latency_p95_ms": _percentile(latencies, 0.95),
             }

@@ -15,7 +15,7 @@ from core.offline import go_offline
 
 def main() -> int:
     go_offline()
-    from assistant.evidence import score_units
+    from assistant.answer.evidence import score_units
     from core.settings import Settings
     from evals.gold import load_gold
     from evals.report import RESULTS_DIR

@@ -37,6 +37,7 @@ def ours(assistant: Assistant) -> System:
             answer.abstained,
             [(c.doc_id, f"{c.section}\n{c.text}") for c in answer.citations],
             latency,
+            answer.outcome,
         )
 
     return run
@@ -85,6 +86,7 @@ def ours_over_http(url: str) -> System:
             a["abstained"],
             [(c["doc_id"], f"{c['section']}\n{c['text']}") for c in a["citations"]],
             latency,
+            a.get("outcome"),
         )
 
     return run

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from assistant.answerability import AnswerabilityModel
+from assistant.answer.answerability import AnswerabilityModel
 from assistant.generation.llm import ChatLLM
 from assistant.service import Assistant
 from core.settings import Settings

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import gradio as gr
 
-from assistant.citations import citation
-from assistant.profiles import PROFILES, MeasureMatch, no_measure
-from assistant.roles import read_description
+from assistant.answer.citations import citation
+from assistant.routes.profiles import PROFILES, MeasureMatch, no_measure
+from assistant.routes.roles import read_description
 from assistant.service import Assistant
 from core.limits import MAX_QUESTION_CHARS
 from core.models import Citation

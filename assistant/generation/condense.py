@@ -11,7 +11,7 @@ import logging
 
 from assistant import templates
 from assistant.generation.llm import ChatLLM, LLMError
-from assistant.language import is_instruction
+from assistant.question.language import is_instruction
 from core.italian import content_stems
 from core.models import Turn
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant import templates
-from assistant.citations import citation
+from assistant.answer.citations import citation
 from assistant.generation.claims import (
     BULLET,
     MARKER,
@@ -26,8 +26,8 @@ from assistant.generation.claims import (
     strip_markers,
     tidy,
 )
-from assistant.language import is_instruction
-from assistant.retrieve import Hit
+from assistant.question.language import is_instruction
+from assistant.retrieval.hybrid import Hit
 from core.italian import content_stems, expand_acronyms, italian_stopwords, words
 from core.models import Citation
 from core.sections import LLMSettings

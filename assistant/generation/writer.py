@@ -8,8 +8,8 @@ from collections.abc import Generator
 from assistant import templates
 from assistant.generation.llm import ChatLLM, LLMError
 from assistant.generation.verify import StreamVerifier, SupportChecker
-from assistant.question import Question
-from assistant.retrieve import Hit
+from assistant.question.analysed import Question
+from assistant.retrieval.hybrid import Hit
 from assistant.streaming import AnswerEvent, TextDelta
 from core.models import Answer
 

@@ -27,6 +27,19 @@ LAYERS = {
 }
 # Packages on the same floor that must not know each other.
 APART = {("api", "ui"), ("ui", "api")}
+# Inside the pipeline, rooms in the order a question goes through them. Top-level modules of
+# `assistant/` are shared below every room (templates, streaming events, timings) except the
+# one that puts the rooms together (service).
+ROOMS = {
+    "question": 1,
+    "retrieval": 2,
+    "answer": 3,
+    "routes": 4,
+    "generation": 4,
+    "learning": 5,
+    "service": 6,
+}
+ROOMS_APART = {("routes", "generation"), ("generation", "routes")}
 # Request path and pipeline: a module a maintainer can hold in their head.
 MAX_MODULE_LINES = 320
 MAX_FUNCTION_LINES = 60
@@ -67,6 +80,38 @@ def test_imports_run_downwards_only(path):
         assert (own, target) not in APART, (
             f"{own} → {target}: these layers must not know each other"
         )
+
+
+def _room(module: str) -> str | None:
+    """The room of a module path inside `assistant` ("assistant.answer.compose" → "answer")."""
+    parts = module.split(".")
+    if len(parts) < 2 or parts[0] != "assistant":
+        return None
+    return parts[1] if parts[1] in ROOMS else None
+
+
+def _assistant_imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if node.module == "assistant":
+                found |= {f"assistant.{alias.name}" for alias in node.names}
+            elif node.module.startswith("assistant."):
+                found.add(node.module)
+    return found
+
+
+@pytest.mark.parametrize("path", _modules(("assistant",)), ids=lambda p: str(p.relative_to(REPO)))
+def test_the_pipelines_rooms_import_in_the_order_of_the_flow(path):
+    if path.name == "__main__.py":
+        return
+    own = _room("assistant." + ".".join(path.relative_to(REPO / "assistant").with_suffix("").parts))
+    if own is None:  # a shared top-level module: it imports no room
+        assert not {_room(m) for m in _assistant_imports(path)} - {None}, path
+        return
+    for target in filter(None, (_room(m) for m in _assistant_imports(path))):
+        assert ROOMS[target] <= ROOMS[own], f"{own} → {target}: a room imports a later one"
+        assert (own, target) not in ROOMS_APART, f"{own} → {target}: rooms that stay apart"
 
 
 def test_entry_points_only_hand_over_to_the_wiring():

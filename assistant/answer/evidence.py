@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answer_types import AnswerType, counted_nouns, find_spans
-from assistant.question import Question
-from assistant.retrieve import Hit
+from assistant.question.analysed import Question
+from assistant.question.answer_types import AnswerType, counted_nouns, find_spans
+from assistant.retrieval.hybrid import Hit
 from core.italian import content_stems
 from core.limits import section_leaf
 from core.sections import AnswerSettings

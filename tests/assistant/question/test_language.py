@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.language import detect_language, is_instruction
+from assistant.question.language import detect_language, is_instruction
 
 
 @pytest.mark.parametrize(

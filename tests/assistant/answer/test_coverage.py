@@ -1,7 +1,7 @@
 """What a question is about as the corpus knows it, and the questions never answered."""
 
-from assistant.coverage import corpus_vocabulary, hard_refusal, topic_stems, unknown_names
-from assistant.question import Question
+from assistant.answer.coverage import corpus_vocabulary, hard_refusal, topic_stems, unknown_names
+from assistant.question.analysed import Question
 
 VOCAB = corpus_vocabulary(
     [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.question import Question
+from assistant.question.analysed import Question
 from core.italian import content_stems, expand_acronyms
 
 # Question words that carry no topic: their absence from the corpus says nothing.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.expansion import QueryExpander
+from assistant.question.expansion import QueryExpander
 from core.italian import content_stems
 from indexer.glossary import Glossary, GlossaryEntry, GlossarySource
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import AnswerType, asked_type, find_spans
+from assistant.question.answer_types import AnswerType, asked_type, find_spans
 
 
 @pytest.mark.parametrize(

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from assistant import templates
-from assistant.citations import citation
-from assistant.question import Question
-from assistant.spelling import italian_frequency
+from assistant.answer.citations import citation
+from assistant.question.analysed import Question
+from assistant.question.spelling import italian_frequency
 from core.italian import fold, words
 from core.models import Citation
 from indexer.organisations import PRIVATE_CITIZENS, Organisation, OrganisationCatalogue

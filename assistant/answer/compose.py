@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass
 
 from assistant import templates
-from assistant.answer_types import AnswerType
-from assistant.citations import citation
-from assistant.evidence import Candidate, counts_asked_thing
-from assistant.question import Question
-from assistant.retrieve import Hit
+from assistant.answer.citations import citation
+from assistant.answer.evidence import Candidate, counts_asked_thing
+from assistant.question.analysed import Question
+from assistant.question.answer_types import AnswerType
+from assistant.retrieval.hybrid import Hit
 from core.limits import LIST_ITEM_START
 from core.models import Citation
 from core.sections import AnswerSettings

@@ -1,6 +1,6 @@
 """Follow-up detection: which questions lean on the previous turn."""
 
-from assistant.conversation import resolve_followup
+from assistant.question.conversation import resolve_followup
 from core.models import Turn
 
 HISTORY = [

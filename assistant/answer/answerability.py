@@ -20,11 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.answer_types import AnswerType, find_spans
-from assistant.coverage import hard_refusal, topic_stems, unknown_names
-from assistant.evidence import SPAN_TYPES, Candidate, counts_asked_thing
-from assistant.question import Question
-from assistant.retrieve import Hit
+from assistant.answer.coverage import hard_refusal, topic_stems, unknown_names
+from assistant.answer.evidence import SPAN_TYPES, Candidate, counts_asked_thing
+from assistant.question.analysed import Question
+from assistant.question.answer_types import AnswerType, find_spans
+from assistant.retrieval.hybrid import Hit
 from core.italian import content_stems, fold
 
 CALIBRATION = Path(__file__).resolve().parent / "calibration" / "answerability.json"

@@ -1,6 +1,6 @@
 """Which measures of the plan fit a person or organisation: profiles, matching, and the cited answer.
 
-A free description is read for roles and topics (`assistant.roles`); a role no measure is aimed
+A free description is read for roles and topics (`assistant.routes.roles`); a role no measure is aimed
 at (a journalist) gets "nessuna misura è rivolta specificamente a te" rather than the nearest
 profile's measures.
 """
@@ -15,8 +15,8 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from assistant import templates
-from assistant.citations import citation
-from assistant.roles import Reading, read_description, speaks_of, without_workplace
+from assistant.answer.citations import citation
+from assistant.routes.roles import Reading, read_description, speaks_of, without_workplace
 from core.italian import fold
 from core.models import Answer, Citation
 from indexer.catalogue import Catalogue, Measure, targets_of

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.spelling import Speller, apply_corrections
+from assistant.question.spelling import Speller, apply_corrections
 
 CORPUS = [
     "La consultazione online ha raccolto 20 proposte di integrazione.",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import bm25s
 import numpy as np
 
-from assistant.question import Question
+from assistant.question.analysed import Question
 from core.italian import lexical_text
 from core.sections import RetrievalSettings
 from indexer.stores import OpenIndex, StoredChunk

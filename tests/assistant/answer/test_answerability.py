@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answerability import FEATURE_NAMES, AnswerabilityModel
+from assistant.answer.answerability import FEATURE_NAMES, AnswerabilityModel
 
 
 def test_the_committed_calibration_matches_the_features():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.question import Question
+from assistant.question.analysed import Question
 from core.models import Turn
 
 HISTORY = [

@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from assistant.answer_types import AnswerType, asked_type
-from assistant.conversation import FollowUp, resolve_followup
-from assistant.language import detect_language, is_instruction
-from assistant.spelling import apply_corrections
+from assistant.question.answer_types import AnswerType, asked_type
+from assistant.question.conversation import FollowUp, resolve_followup
+from assistant.question.language import detect_language, is_instruction
+from assistant.question.spelling import apply_corrections
 from core.italian import content_stems, expand_acronyms, fold
 from core.models import Turn
 

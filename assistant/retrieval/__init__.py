@@ -1,0 +1,1 @@
+"""Passages for an analysed question: hybrid candidates, then a learned ranking."""

@@ -1,0 +1,1 @@
+"""What the product knows beside the passages: organisations, measures for a role, definitions."""
