@@ -15,7 +15,6 @@ from assistant import templates
 from assistant.answer.answerability import AnswerabilityModel, Features, judge, measure
 from assistant.answer.citations import citation
 from assistant.answer.compose import Composed, abstention, compose_extractive
-from assistant.answer.coverage import corpus_vocabulary
 from assistant.answer.evidence import Candidate, score_units
 from assistant.generation.condense import condense_question
 from assistant.generation.llm import ChatLLM
@@ -24,13 +23,17 @@ from assistant.generation.writer import AnswerWriter
 from assistant.question.analysed import Question
 from assistant.question.expansion import QueryExpander
 from assistant.question.spelling import Speller, apply_corrections
+from assistant.retrieval.features import PassageFeatures
 from assistant.retrieval.hybrid import Hit, HybridRetriever
+from assistant.retrieval.lexicon import Lexicon
+from assistant.retrieval.ranking import PassageRanker
 from assistant.retrieval.query_vectors import QueryEmbeddings
 from assistant.routes.membership import Membership
 from assistant.routes.profiles import ProfileMatcher
 from assistant.streaming import AnswerEvent, line_deltas
 from assistant.timings import Stopwatch
 from core.italian import content_stems
+from core.linear import LinearModel
 from core.models import Answer, SearchResults, Turn
 from core.sections import (
     AnswerSettings,
@@ -44,6 +47,13 @@ from indexer.embedding import PianoEmbedding
 from indexer.glossary import Glossary
 from indexer.organisations import OrganisationCatalogue
 from indexer.stores import IndexManifest, OpenIndex
+
+
+@dataclass
+class Models:
+    """The fitted models the pipeline applies (None: the rule each one replaces)."""
+
+    passages: LinearModel | None = None
 
 
 @dataclass
@@ -71,10 +81,16 @@ class Assistant:
         answerability: AnswerabilityModel | None = None,
         llm: ChatLLM | None = None,
         llm_settings: LLMSettings | None = None,
+        models: Models | None = None,
     ) -> None:
         self.index = index
         self.embedder = embedder
+        self.models = models or Models()
         self.retriever = HybridRetriever(index, retrieval)
+        self.lexicon = Lexicon(index.chunks.values())
+        self.ranker = PassageRanker(
+            self.retriever, PassageFeatures(index, self.lexicon), self.models.passages
+        )
         self.conversation = conversation
         self.expansion = expansion or ExpansionSettings()
         self.glossary = glossary or Glossary()
@@ -89,7 +105,7 @@ class Assistant:
         }
         self.profiles = ProfileMatcher(catalogue, sentence_vectors.get, self.embed_query)
         corpus_texts = [f"{c.meta.title} {c.meta.section} {c.text}" for c in index.chunks.values()]
-        self.vocabulary = corpus_vocabulary(corpus_texts)
+        self.vocabulary = set(self.lexicon.vocabulary)
         self.speller = Speller(corpus_texts)
         self.membership = Membership(
             organisations or OrganisationCatalogue(organisations=[]), index.chunks
@@ -139,7 +155,7 @@ class Assistant:
         vector = self.query_vector(question)
         if mode == "hybrid" and not question.italian:
             mode = "dense"  # Italian BM25 only adds noise to a question in another language
-        hits = self.retriever.search(question, vector, top_k or self.retriever.params.top_k, mode)
+        hits = self.ranker.rank(question, vector, top_k or self.retriever.params.top_k, mode)
         return Retrieved(question, hits, vector)
 
     def retrieve(

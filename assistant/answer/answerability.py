@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 
 from assistant.answer.coverage import hard_refusal, topic_stems, unknown_names
-from assistant.answer.evidence import SPAN_TYPES, Candidate, counts_asked_thing
+from assistant.answer.evidence import Candidate, counts_asked_thing
 from assistant.question.analysed import Question
-from assistant.question.answer_types import AnswerType, find_spans
+from assistant.question.answer_types import SPAN_TYPES, AnswerType, find_spans
 from assistant.retrieval.hybrid import Hit
 from core.italian import content_stems, fold
 

@@ -112,6 +112,11 @@ class Question:
         return frozenset(content_stems(self.lexical))
 
     @cached_property
+    def expansion_stems(self) -> frozenset[str]:
+        """Content stems of the glossary's plan terms the question evokes."""
+        return frozenset(content_stems(self.expansion)) if self.expansion else frozenset()
+
+    @cached_property
     def stems_with_acronyms(self) -> frozenset[str]:
         """Content stems of `lexical` with every acronym's other form added."""
         return frozenset(content_stems(expand_acronyms(self.lexical)))

@@ -28,6 +28,19 @@ class AnswerType(StrEnum):
     OTHER = "altro"
 
 
+# Answer types whose span can lead the answer.
+SPAN_TYPES = frozenset(
+    {
+        AnswerType.NUMBER,
+        AnswerType.DATE,
+        AnswerType.PERSON,
+        AnswerType.PLACE,
+        AnswerType.TITLE,
+        AnswerType.MONEY,
+    }
+)
+
+
 # Read on the folded question (lowercase, no accents, straight apostrophes), first match wins.
 _QUESTION_TYPES: list[tuple[AnswerType, re.Pattern[str]]] = [
     (

@@ -39,6 +39,27 @@ class HybridRetriever:
     def __init__(self, index: OpenIndex, params: RetrievalSettings) -> None:
         self._index = index
         self.params = params
+        self._dense_row = {cid: row for row, cid in enumerate(index.dense_ids)}
+        self._documents_of: dict[str, set[str]] = {}
+        for chunk in index.chunks.values():
+            self._documents_of.setdefault(chunk.meta.source_type, set()).add(chunk.meta.doc_id)
+
+    @property
+    def index(self) -> OpenIndex:
+        return self._index
+
+    def dense_score(self, chunk_id: str, query_vector: np.ndarray) -> float:
+        """The cosine of a passage the dense search did not propose: exact on a small index;
+        on a large one (vectors in Chroma) 0, below any candidate's."""
+        vectors = self._index.dense_vectors
+        if vectors is None or chunk_id not in self._dense_row:
+            return 0.0
+        return float(vectors[self._dense_row[chunk_id]] @ query_vector)
+
+    def named_documents(self, question: Question) -> set[str]:
+        """The documents of the kinds of source the question names."""
+        named = mentioned_sources(question.folded)
+        return {doc for kind in named for doc in self._documents_of.get(kind, ())}
 
     def dense(self, query_vector: np.ndarray, n: int) -> list[tuple[str, float]]:
         """(chunk_id, cosine) best first."""
