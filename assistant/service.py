@@ -1,7 +1,11 @@
-"""The Assistant: the answering pipeline over one opened index — question → passages → cited answer.
+"""The Assistant: the answering pipeline over one opened index — question → passages → an answer,
+"not sure", or "not covered".
 
 It is built by `server.startup` (the one wiring point) and called by the API, the UI, the CLI
-and the evals; it knows nothing of HTTP.
+and the evals; it knows nothing of HTTP. The steps, in the order of the rooms: the question
+analysed once (`question/`), passages ranked (`retrieval/`), routes that answer from what the
+product knows (`routes/`), the evidence scored and the outcome decided (`answer/`), the text
+composed — or, with an LLM, written and verified (`generation/`).
 """
 
 from __future__ import annotations
@@ -12,28 +16,34 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant import templates
-from assistant.answer.answerability import AnswerabilityModel, Features, judge, measure
 from assistant.answer.citations import citation
-from assistant.answer.compose import Composed, abstention, compose_extractive
-from assistant.answer.evidence import Candidate, score_units
+from assistant.answer.compose import (
+    Composed,
+    compose_answer,
+    compose_not_covered,
+    compose_unsure,
+)
+from assistant.answer.evidence import EvidenceScorer, Unit
+from assistant.answer.outcome import CorpusContext, Decision, measure
+from assistant.answer.rules import RuleOutcome
 from assistant.generation.condense import condense_question
 from assistant.generation.llm import ChatLLM
 from assistant.generation.verify import SupportChecker
 from assistant.generation.writer import AnswerWriter
+from assistant.learning.store import Models
 from assistant.question.analysed import Question
 from assistant.question.expansion import QueryExpander
 from assistant.question.spelling import Speller, apply_corrections
 from assistant.retrieval.features import PassageFeatures
 from assistant.retrieval.hybrid import Hit, HybridRetriever
 from assistant.retrieval.lexicon import Lexicon
-from assistant.retrieval.ranking import PassageRanker
 from assistant.retrieval.query_vectors import QueryEmbeddings
+from assistant.retrieval.ranking import PassageRanker
 from assistant.routes.membership import Membership
 from assistant.routes.profiles import ProfileMatcher
 from assistant.streaming import AnswerEvent, line_deltas
 from assistant.timings import Stopwatch
 from core.italian import content_stems
-from core.linear import LinearModel
 from core.models import Answer, SearchResults, Turn
 from core.sections import (
     AnswerSettings,
@@ -50,19 +60,21 @@ from indexer.stores import IndexManifest, OpenIndex
 
 
 @dataclass
-class Models:
-    """The fitted models the pipeline applies (None: the rule each one replaces)."""
-
-    passages: LinearModel | None = None
-
-
-@dataclass
 class Retrieved:
     """A question's passages, with the analysed question and the vector that found them."""
 
     question: Question
     hits: list[Hit]
     vector: np.ndarray
+
+
+@dataclass
+class Judged:
+    """The evidence of a retrieved question and the outcome decided on it."""
+
+    found: Retrieved
+    units: list[Unit]
+    decision: Decision
 
 
 class Assistant:
@@ -78,10 +90,10 @@ class Assistant:
         catalogue: Catalogue,
         organisations: OrganisationCatalogue | None = None,
         glossary: Glossary | None = None,
-        answerability: AnswerabilityModel | None = None,
         llm: ChatLLM | None = None,
         llm_settings: LLMSettings | None = None,
         models: Models | None = None,
+        whom_to_ask: str | None = None,
     ) -> None:
         self.index = index
         self.embedder = embedder
@@ -91,12 +103,22 @@ class Assistant:
         self.ranker = PassageRanker(
             self.retriever, PassageFeatures(index, self.lexicon), self.models.passages
         )
+        self.evidence_scorer = EvidenceScorer(
+            index.sentence_vectors, self.lexicon, answers, self.models.sentences
+        )
+        self.corpus = CorpusContext(
+            self.lexicon.vocabulary,
+            index.sentence_vectors,
+            self.models.everyday,
+            self.lexicon.weighted_share,
+        )
+        self.outcomes = self.models.outcome or RuleOutcome()
         self.conversation = conversation
         self.expansion = expansion or ExpansionSettings()
         self.glossary = glossary or Glossary()
         self.expander = QueryExpander(self.glossary)
-        self.answerability = answerability or AnswerabilityModel.load()
         self.answers = answers
+        self.whom_to_ask = whom_to_ask
         self.embed_query = QueryEmbeddings(embedder)
         sentence_vectors = {
             sentence: index.sentence_vectors[chunk.sentence_start + i]
@@ -115,16 +137,18 @@ class Assistant:
             embedder, index.sentence_vectors, llm_settings or LLMSettings()
         )
         self.writer = AnswerWriter(llm, self.checker) if llm is not None else None
+        self.analysed = 0  # questions analysed, for the test that each is analysed once
 
     @property
     def manifest(self) -> IndexManifest:
         return self.index.manifest
 
-    # --- retrieval -----------------------------------------------------------------------
+    # --- the question and its passages -------------------------------------------------------
     def analyse(
         self, question: str, history: list[Turn] | None = None, standalone: str | None = None
     ) -> Question:
-        """The question in its conversation (the recent turns only)."""
+        """The question in its conversation (the recent turns only), analysed once."""
+        self.analysed += 1
         recent = (history or [])[-self.conversation.max_history_turns :]
         q = Question.in_conversation(question, recent, standalone)
         corrections = self.speller.corrections(q.base) if q.italian else {}
@@ -174,7 +198,26 @@ class Assistant:
         results = [citation(n, h.chunk, h.score) for n, h in enumerate(found.hits, start=1)]
         return SearchResults(query=query, results=results, timings_ms=clock.timings())
 
-    # --- answers ---------------------------------------------------------------------------
+    # --- evidence and outcome --------------------------------------------------------------------
+    def judge(self, found: Retrieved) -> Judged:
+        """The scored units of the passages, and which outcome they warrant."""
+        units = self.evidence_scorer.units(found.question, found.vector, found.hits)
+        features = measure(found.question, found.vector, found.hits, units, self.corpus)
+        return Judged(found, units, self.outcomes.decide(found.question, units, features))
+
+    def compose(self, judged: Judged) -> Composed:
+        question, hits = judged.found.question, judged.found.hits
+        decision = judged.decision
+        if decision.outcome == "answer":
+            return compose_answer(question, hits, judged.units, self.answers)
+        if decision.outcome == "unsure":
+            return compose_unsure(judged.units)
+        message = (
+            templates.ABSTAIN_INSTRUCTION if decision.reason == "instruction" else templates.ABSTAIN
+        )
+        return compose_not_covered(hits, message, decision.missing, self.whom_to_ask)
+
+    # --- answers -----------------------------------------------------------------------------------
     def ask(
         self, question: str, history: list[Turn] | None = None, top_k: int | None = None
     ) -> Answer:
@@ -189,37 +232,39 @@ class Assistant:
         self, question: str, history: list[Turn] | None = None, top_k: int | None = None
     ) -> Iterator[AnswerEvent]:
         """The answer as text pieces, then the whole `Answer`. Without an LLM, or when the
-        documents do not cover the question, the extractive answer line by line; with one, the
+        documents do not answer the question, the extractive answer line by line; with one, the
         generated sentences that survive verification as they arrive, and the extractive answer
         whenever the LLM fails or nothing it wrote is supported."""
         clock = Stopwatch()
-        routed = self._measures_answer(question) or self._membership_answer(question, history)
-        if routed is not None:
-            clock.laps = {"retrieve": 0.0}
-            clock.lap("compose")
-            yield from self._finish(routed, clock)
-            return
         standalone = None
         if self.llm is not None and history:
             recent = history[-self.conversation.max_history_turns :]
             standalone = condense_question(self.llm, question, recent)
             clock.lap("condense")
-        found = self.retrieve_for(self.analyse(question, history, standalone), top_k)
+        analysed = self.analyse(question, history, standalone)
+        routed = self.routed(analysed)
+        if routed is not None:
+            clock.laps = {"retrieve": 0.0}
+            clock.lap("compose")
+            yield from self._finish(routed, clock)
+            return
+        found = self.retrieve_for(analysed, top_k)
         clock.lap("retrieve")
-        composed = self._compose(found)
+        composed = self.compose(self.judge(found))
         clock.lap("compose")
-        note = templates.LANGUAGE_NOTES.get(found.question.language)
+        note = templates.LANGUAGE_NOTES.get(analysed.language)
         extractive = Answer(
             question=question,
             answer=f"{note}\n\n{composed.answer}" if note else composed.answer,
             abstained=composed.abstained,
+            outcome=composed.outcome,
             citations=composed.citations,
             note=note,
             direct=composed.direct,
         )
-        if self.writer is not None and not composed.abstained:
-            # The extractive check decides whether the documents cover the question at all:
-            # its calibrated abstention stands, and the LLM is asked only about covered ones.
+        if self.writer is not None and composed.outcome == "answer":
+            # The extractive judgement decides whether the documents answer the question at
+            # all: the LLM is asked only about answered ones.
             generated = yield from self.writer.write(found.question, found.hits, note)
             clock.lap("generate")
             if generated is not None:
@@ -228,45 +273,22 @@ class Assistant:
                 return
         yield from self._finish(extractive, clock)
 
-    def _measures_answer(self, question: str) -> Answer | None:
-        """A "what is there for me?" question: the measures that fit, or none for that role."""
-        return self.profiles.answer_for(question, self.index.chunks.__getitem__)
-
-    def _membership_answer(self, question: str, history: list[Turn] | None) -> Answer | None:
-        """Who took part ("c'era il Politecnico?"): answered from the list of organisations."""
-        found = self.membership.answer(self.analyse(question, history))
+    def routed(self, question: Question) -> Answer | None:
+        """Answers from what the product knows beside the passages: the measures that fit a
+        role ("cosa c'è per me?"), who took part ("c'era il Politecnico?")."""
+        measures = self.profiles.answer_for(question.asked, self.index.chunks.__getitem__)
+        if measures is not None:
+            return measures
+        found = self.membership.answer(question)
         if found is None:
             return None
         return Answer(
-            question=question,
+            question=question.asked,
             answer=found.text,
             abstained=False,
             citations=found.citations,
             direct=found.direct,
         )
-
-    def evidence(self, found: Retrieved) -> tuple[list[Candidate], Features]:
-        """The scored units of the retrieved passages, and the measurements that decide whether
-        they answer the question."""
-        units = score_units(
-            found.question, found.vector, found.hits, self.index.sentence_vectors, self.answers
-        )
-        p = self.retriever.params
-        fused_max = (p.dense_weight + p.bm25_weight) / (p.rrf_k + 1)
-        corpus_cosines = self.index.sentence_vectors @ found.vector
-        return units, measure(
-            found.question, found.hits, units, self.vocabulary, fused_max, corpus_cosines
-        )
-
-    def _compose(self, found: Retrieved) -> Composed:
-        question = found.question
-        if question.is_instruction:
-            return abstention(found.hits, templates.ABSTAIN_INSTRUCTION)
-        units, features = self.evidence(found)
-        verdict = judge(question, units, features, self.answerability)
-        if not units or not verdict.answerable:
-            return abstention(found.hits, templates.ABSTAIN)
-        return compose_extractive(question, found.hits, units, self.answers)
 
     @staticmethod
     def _finish(answer: Answer, clock: Stopwatch) -> Iterator[AnswerEvent]:

@@ -150,16 +150,24 @@ class ConversationSettings(Section):
 
 
 class AnswerabilitySettings(Section):
-    """When the documents are said not to answer. The model and its operating point are
-    calibrated on the dev split (`python -m evals.calibrate`); this only overrides the point."""
+    """Which outcome a question gets. The models are fitted at build time and their operating
+    points chosen by cross-validation on dev (`python -m evals.learn`); these only move them."""
 
     decline_below: float | None = Field(
         None,
         ge=0.0,
         le=1.0,
         validation_alias=_flat("decline_below"),
-        description="Decline when the calibrated probability that the documents answer is "
-        "lower; unset = the calibrated operating point.",
+        description='Say "the documents do not speak of it" when the probability that they do '
+        "is lower; unset = the operating point chosen on dev.",
+    )
+    answer_at: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        validation_alias=_flat("answer_at"),
+        description="Answer only when the probability that the quotes hold the answer is at "
+        'least this; below, "not sure" (or "not covered"); unset = the point chosen on dev.',
     )
 
 
@@ -176,10 +184,12 @@ class AnswerSettings(Section):
         description="Weight of word overlap next to the cosine when scoring sentences.",
     )
     margin: float = Field(
-        0.05,
+        1.0,
         ge=0.0,
         validation_alias=_flat("answer_margin"),
-        description="Sentences scoring within this of the best one join the answer.",
+        description="Sentences of other passages scoring within this of the best one join the "
+        "answer (1 = the best of each of the top passages, up to `sentences`; chosen on dev "
+        "by `python -m evals.learn`).",
     )
     max_bullets: int = Field(
         8, ge=1, validation_alias=_flat("answer_max_bullets"), description="Items of a list."

@@ -1,4 +1,5 @@
-"""Command line: `python -m indexer build|status`."""
+"""Command line: `python -m indexer build|status`. A build is the product's build (the index and
+the answering models fitted on it), so `build` hands over to the wiring (`server.indexing`)."""
 
 from __future__ import annotations
 
@@ -56,14 +57,14 @@ def main(argv: list[str] | None = None) -> int:
             )
         return 0
 
-    from indexer.build import build_index
     from indexer.build_lock import BuildBusy
     from indexer.embedding import PianoEmbedding
     from indexer.loaders import UnreadableDocument
     from indexer.verify import BuildDamaged
+    from server.indexing import build
 
     try:
-        report = build_index(
+        report = build(
             settings,
             PianoEmbedding.from_settings(settings),
             force=args.force,

@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -82,11 +83,12 @@ def load_corpus(settings: Settings) -> tuple[list[SourceDocument], list[tuple[st
     return docs, skipped
 
 
-def _fingerprint(settings: Settings, chunks: list[Chunk]) -> str:
+def _fingerprint(settings: Settings, chunks: list[Chunk], salt: str = "") -> str:
     h = hashlib.sha256()
     h.update(
         json.dumps(
             [
+                salt,
                 settings.embedder_id,
                 settings.chroma.host,
                 settings.chroma.port,
@@ -104,6 +106,11 @@ def _fingerprint(settings: Settings, chunks: list[Chunk]) -> str:
     return h.hexdigest()
 
 
+# Called with a written build's id before it becomes current: what the build adds beyond the
+# indexer's own files (the answering models, fitted on it by the wiring: server.indexing).
+Finish = Callable[[str], None]
+
+
 def build_index(
     settings: Settings,
     embedder: PianoEmbedding,
@@ -111,15 +118,23 @@ def build_index(
     force: bool = False,
     progress: bool = True,
     wait: float = 0.0,
+    finish: Finish | None = None,
+    salt: str = "",
 ) -> BuildReport:
     """Build or update the index, holding the data directory's build lock (BuildBusy if another
-    build has it after `wait` seconds)."""
+    build has it after `wait` seconds). `finish` completes a new build before it is switched
+    to; `salt` names what `finish` depends on, so that a change there rebuilds."""
     with build_lock(settings, wait):
-        return _build_index(settings, embedder, force, progress)
+        return _build_index(settings, embedder, force, progress, finish, salt)
 
 
 def _build_index(
-    settings: Settings, embedder: PianoEmbedding, force: bool, progress: bool
+    settings: Settings,
+    embedder: PianoEmbedding,
+    force: bool,
+    progress: bool,
+    finish: Finish | None,
+    salt: str,
 ) -> BuildReport:
     started = time.perf_counter()
     docs, skipped = load_corpus(settings)
@@ -139,7 +154,7 @@ def _build_index(
         )
     chunks = [c for doc_chunks in chunks_by_doc.values() for c in doc_chunks]
     sentences = [s for c in chunks for s in c.sentences]
-    fingerprint = _fingerprint(settings, chunks)
+    fingerprint = _fingerprint(settings, chunks, salt)
 
     # A current build whose files are damaged is rebuilt, not declared up to date.
     sound = previous is not None and is_sound(settings, previous.build_id)
@@ -192,6 +207,7 @@ def _build_index(
         previous,
         progress,
         version,
+        finish,
     )
     return BuildReport(
         build_id,
@@ -216,6 +232,7 @@ def write_build(
     previous: IndexManifest | None,
     progress: bool = False,
     chunker_version: str = "",
+    finish: Finish | None = None,
 ) -> str:
     """Write a complete build of `chunks` and their vectors, switch CURRENT to it, prune; its id.
 
@@ -257,6 +274,8 @@ def write_build(
         (build_dir / "manifest.json").write_text(manifest.model_dump_json(indent=2))
         bar.update()
 
+    if finish is not None:
+        finish(build_id)
     verify_build(settings, build_id)  # BuildDamaged: CURRENT stays on the build it names
     switch_current(settings, build_id)
     prune_builds(settings, keep={build_id, *([previous.build_id] if previous else [])})

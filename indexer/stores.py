@@ -209,8 +209,13 @@ class OpenIndex:
     dense_vectors: np.ndarray | None = None
 
 
-def open_index(settings: Settings, embedder_id: str) -> OpenIndex:
-    manifest = current_manifest(settings)
+def open_index(settings: Settings, embedder_id: str, build_id: str | None = None) -> OpenIndex:
+    """The current build (or the one named, e.g. a build being finished before it is current)."""
+    manifest = (
+        current_manifest(settings)
+        if build_id is None
+        else read_manifest(settings.builds_dir / build_id)
+    )
     if manifest is None:
         raise IndexMissing(
             f"Nessun indice in {settings.data_dir}. Costruiscilo con `make index` "

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 
-from assistant.answer.answerability import AnswerabilityModel
 from assistant.generation.llm import ChatLLM
+from assistant.learning.store import Models, load_models
 from assistant.service import Assistant
 from core.settings import Settings
 from feedback.database import FeedbackDatabase
@@ -19,7 +19,7 @@ from indexer.catalogue import load_catalogue
 from indexer.embedding import PianoEmbedding
 from indexer.glossary import load_glossary
 from indexer.organisations import extract_organisations
-from indexer.stores import ChromaMismatch, IndexMissing, ModelMismatch, open_index
+from indexer.stores import ChromaMismatch, IndexMissing, ModelMismatch, OpenIndex, open_index
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +38,21 @@ class IndexCorrupt(RuntimeError):
 
 
 def build_assistant(settings: Settings, embedder: PianoEmbedding | None = None) -> Assistant:
-    """The Assistant over the current index; raises IndexMissing or ModelMismatch."""
+    """The Assistant over the current index and its models; raises IndexMissing or
+    ModelMismatch."""
     embedder = embedder or PianoEmbedding.from_settings(settings)
     index = open_index(settings, embedder.embedder_id)
+    operating = settings.answerability
+    models = load_models(settings.builds_dir / index.manifest.build_id)
+    return assistant_over(
+        settings, embedder, index, models.at(operating.answer_at, operating.decline_below)
+    )
+
+
+def assistant_over(
+    settings: Settings, embedder: PianoEmbedding, index: OpenIndex, models: Models
+) -> Assistant:
+    """The Assistant over an opened build, with the models given."""
     return Assistant(
         index,
         embedder,
@@ -51,10 +63,21 @@ def build_assistant(settings: Settings, embedder: PianoEmbedding | None = None) 
         catalogue=load_catalogue(settings.builds_dir / index.manifest.build_id),
         organisations=extract_organisations(index.chunks.values()),
         glossary=load_glossary(settings.glossary_file),
-        answerability=AnswerabilityModel.load().at(settings.answerability.decline_below),
         llm=ChatLLM.from_settings(settings.llm),
         llm_settings=settings.llm,
+        models=models,
+        whom_to_ask=promoters(index),
     )
+
+
+def promoters(index: OpenIndex) -> str | None:
+    """Whom a "not covered" answer sends the user to: the publishers of the plan's own
+    documents, as their metadata names them."""
+    names: list[str] = []
+    for doc in index.manifest.documents:
+        if doc.meta.source_type == "piano":
+            names += [p.strip() for p in doc.meta.publisher.split(";") if p.strip()]
+    return ", ".join(dict.fromkeys(names)) or None
 
 
 def check_consistent(assistant: Assistant) -> None:

@@ -50,9 +50,9 @@ def corpus_settings(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def corpus_index(corpus_settings, embedder):
-    from indexer.build import build_index
+    from server.indexing import build
 
-    return build_index(corpus_settings, embedder, progress=False)
+    return build(corpus_settings, embedder, progress=False)
 
 
 @pytest.fixture(scope="session")

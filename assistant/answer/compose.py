@@ -6,13 +6,13 @@ import re
 from dataclasses import dataclass
 
 from assistant import templates
-from assistant.answer.citations import citation
-from assistant.answer.evidence import Candidate, counts_asked_thing
+from assistant.answer.citations import Quotes, citation
+from assistant.answer.evidence import Unit, counts_asked_thing
 from assistant.question.analysed import Question
-from assistant.question.answer_types import AnswerType
+from assistant.question.answer_types import SPAN_TYPES, AnswerType
+from assistant.retrieval.features import is_list
 from assistant.retrieval.hybrid import Hit
-from core.limits import LIST_ITEM_START
-from core.models import Citation
+from core.models import Citation, Outcome
 from core.sections import AnswerSettings
 from indexer.stores import StoredChunk
 
@@ -27,72 +27,92 @@ LIST_QUESTION = re.compile(
 class Composed:
     answer: str
     citations: list[Citation]
-    abstained: bool
+    outcome: Outcome
     direct: str | None = None
 
+    @property
+    def abstained(self) -> bool:
+        return self.outcome != "answer"
 
-def _pick(candidates: list[Candidate], params: AnswerSettings) -> list[Candidate]:
-    best = candidates[0]
+
+LEAD_FROM = 5  # the best units among which one carrying the asked type may lead
+
+
+def _pick(question: Question, units: list[Unit], params: AnswerSettings) -> list[Unit]:
+    """The answer's quotes. A question that asks for a date, a number, a name… is led by the
+    best of the top units that carries one (a count only if it counts the asked thing), and
+    joined only by units that carry one too. Otherwise the best unit, then the best of other
+    passages scoring within `margin` of it (a second passage that says it too is what lets a
+    reader check), up to `sentences`. A typed answer is joined only by units that carry the
+    same words (the same fact, said again)."""
+    for u in units:
+        if question.asks is AnswerType.NUMBER and not u.heading:
+            u.spans = counts_asked_thing(question, u.spans)
+    typed = question.asks in SPAN_TYPES
+    carrying = [u for u in units[:LEAD_FROM] if u.spans] if typed else []
+    best = carrying[0] if carrying else units[0]
     picked = [best]
-    for c in candidates[1:]:
-        if len(picked) == params.sentences or c.score < best.score - params.margin:
+    for u in units:
+        if len(picked) == params.sentences or u.score < best.score - params.margin:
             break
         redundant = any(
-            float(c.vector @ p.vector) > 0.92
-            or c.sentence in p.sentence
-            or p.sentence in c.sentence
+            u.hit is p.hit
+            or float(u.vector @ p.vector) > 0.92
+            or u.sentence in p.sentence
+            or p.sentence in u.sentence
             for p in picked
         )
-        if not redundant and len(c.sentence) >= 25:
-            picked.append(c)
+        same_fact = not carrying or bool(set(u.spans) & set(best.spans))
+        if not redundant and len(u.sentence) >= 25 and same_fact:
+            picked.append(u)
     return picked
 
 
 def _list_items(chunk: StoredChunk) -> list[str]:
     """The chunk's sentences when the passage is a list (an area's objectives, the phases...)."""
-    lines = [ln for ln in chunk.text.splitlines() if ln.strip() and not ln.startswith("  ")]
-    if len(lines) < 2 or sum(bool(LIST_ITEM_START.match(ln)) for ln in lines) < len(lines) - 1:
-        return []
-    return chunk.sentences
+    return chunk.sentences if is_list(chunk) else []
 
 
-def _best_list(hits: list[Hit], candidates: list[Candidate], margin: float) -> Candidate | None:
-    """For "which are…" questions: the top retrieved passage if it is a list, else the best
-    sentence belonging to a list passage if it scores within `margin` of the best sentence."""
+def _best_list(hits: list[Hit], units: list[Unit], margin: float) -> Unit | None:
+    """For "which are…" questions: the top passage if it is a list, else the best unit
+    belonging to a list passage if it scores within `margin` of the best unit."""
     if hits and _list_items(hits[0].chunk):
-        return next(c for c in candidates if c.hit is hits[0])
-    floor = candidates[0].score - margin
-    for c in candidates:
-        if c.score < floor:
+        return next((u for u in units if u.hit is hits[0]), None)
+    floor = units[0].score - margin
+    for u in units:
+        if u.score < floor:
             return None
-        if _list_items(c.hit.chunk):
-            return c
+        if _list_items(u.hit.chunk):
+            return u
     return None
 
 
-def compose_extractive(
-    question: Question, hits: list[Hit], candidates: list[Candidate], params: AnswerSettings
+def compose_answer(
+    question: Question, hits: list[Hit], units: list[Unit], params: AnswerSettings
 ) -> Composed:
-    """The answer from the scored units (the documents cover the question: decided before).
+    """The answer from the scored units (the outcome model said they hold it).
 
     The user's own words (`question.asked`) decide whether a list is wanted; a question asking
     for a date, a number, names, a place or a title gets the words that answer on its first line.
     """
-    quoted = _Quotes()
+    quoted = Quotes()
     listed = (
-        _best_list(hits, candidates, params.margin)
-        if LIST_QUESTION.search(question.asked)
-        else None
+        _best_list(hits, units, params.margin) if LIST_QUESTION.search(question.asked) else None
     )
     direct = None
     if listed is not None:
         items = _list_items(listed.hit.chunk)
+        chunk = listed.hit.chunk
         lines = [
-            templates.bullet(s, quoted.mark(listed.hit, s)) for s in items[: params.max_bullets]
+            templates.bullet(s, quoted.mark(chunk, s, listed.hit.score))
+            for s in items[: params.max_bullets]
         ]
     else:
-        picked = _lead_with_the_answer(question, _pick(candidates, params))
-        lines = [templates.quoted(c.sentence, quoted.mark(c.hit, c.sentence)) for c in picked]
+        picked = _pick(question, units, params)
+        lines = [
+            templates.quoted(u.sentence, quoted.mark(u.hit.chunk, u.sentence, u.hit.score))
+            for u in picked
+        ]
         direct = _direct(picked, quoted)
     citations = quoted.citations()
     head = templates.lead_in([c.source_type for c in citations])
@@ -100,69 +120,50 @@ def compose_extractive(
         text, n = direct
         head = f"{templates.direct_line(text, n)}\n\n{head}"
     return Composed(
-        head + "\n\n" + "\n".join(lines), citations, False, direct[0] if direct else None
+        head + "\n\n" + "\n".join(lines), citations, "answer", direct[0] if direct else None
     )
 
 
-class _Quotes:
-    """Markers by passage, in the order the answer first cites them, and what it quotes."""
-
-    def __init__(self) -> None:
-        self.numbers: dict[str, int] = {}
-        self.quotes: dict[str, list[str]] = {}
-        self.highlights: dict[str, list[str]] = {}
-        self.hits: dict[str, Hit] = {}
-
-    def mark(self, hit: Hit, sentence: str) -> int:
-        cid = hit.chunk.chunk_id
-        self.numbers.setdefault(cid, len(self.numbers) + 1)
-        self.quotes.setdefault(cid, []).append(sentence)
-        self.hits[cid] = hit
-        return self.numbers[cid]
-
-    def highlight(self, hit: Hit, spans: list[str]) -> None:
-        self.highlights.setdefault(hit.chunk.chunk_id, []).extend(spans)
-
-    def citations(self) -> list[Citation]:
-        out = []
-        for cid, n in self.numbers.items():
-            c = citation(n, self.hits[cid].chunk, self.hits[cid].score, " ".join(self.quotes[cid]))
-            c.highlights = list(dict.fromkeys(self.highlights.get(cid, [])))
-            out.append(c)
-        return out
-
-
-def _lead_with_the_answer(question: Question, picked: list[Candidate]) -> list[Candidate]:
-    """The picked units with the best one carrying the asked type first (so its marker is [1]);
-    a count carries it only if it counts the asked thing."""
-    for c in picked:
-        if question.asks is AnswerType.NUMBER:
-            c.spans = counts_asked_thing(question, c.spans)
-    carrying = next((c for c in picked if c.spans), None)
-    if carrying is None:
-        return picked
-    return [carrying, *(c for c in picked if c is not carrying)]
-
-
-def _direct(picked: list[Candidate], quoted: _Quotes) -> tuple[str, int] | None:
+def _direct(picked: list[Unit], quoted: Quotes) -> tuple[str, int] | None:
     """The asked-for spans of the first quoted unit (when it has some), and its marker; they
     are marked wherever that passage's quote is shown."""
     if not picked or not picked[0].spans:
         return None
     first = picked[0]
-    for c in picked:
-        if c.hit is first.hit and c.spans:
-            quoted.highlight(c.hit, c.spans)
-    return "; ".join(dict.fromkeys(first.spans)), quoted.numbers[first.hit.chunk.chunk_id]
+    for u in picked:
+        if u.hit is first.hit and u.spans:
+            quoted.highlight(u.hit.chunk, u.spans)
+    return "; ".join(dict.fromkeys(first.spans)), quoted.number_of(first.hit.chunk)
 
 
-def abstention(hits: list[Hit], message: str) -> Composed:
-    """Say plainly that the documents don't cover it, and show the closest passages."""
+def compose_unsure(units: list[Unit], most: int = 3) -> Composed:
+    """ "Non ne sono sicuro": the closest sentences, one per passage, framed as possibly not
+    answering — never introduced as what the documents say."""
+    quoted = Quotes()
+    lines = []
+    for u in units:
+        if u.hit.chunk.chunk_id in quoted.numbers or u.heading:
+            continue
+        n = quoted.mark(u.hit.chunk, u.sentence, u.hit.score)
+        lines.append(templates.closest(u.sentence, u.hit.chunk.meta.title, n))
+        if len(lines) == most:
+            break
+    text = templates.UNSURE if not lines else f"{templates.UNSURE}\n\n" + "\n".join(lines)
+    return Composed(text, quoted.citations(), "unsure")
+
+
+def compose_not_covered(
+    hits: list[Hit], message: str, missing: str | None, whom: str | None
+) -> Composed:
+    """ "I documenti non ne parlano": what kind of thing is missing when the question asks for
+    one, what the closest documents do speak of, and whom to ask."""
     closest = [citation(n, h.chunk, h.score) for n, h in enumerate(hits[:3], start=1)]
-    lines = [templates.suggestion(c.title, c.section, c.n) for c in closest]
-    answer = (
-        message
-        if not lines
-        else "\n\n".join([message, templates.MAYBE_INTERESTING, "\n".join(lines)])
-    )
-    return Composed(answer, closest, True)
+    parts = [message]
+    if missing:
+        parts.append(templates.MISSING[missing])
+    if closest:
+        lines = [templates.suggestion(c.title, c.section, c.n) for c in closest]
+        parts += [templates.COVERED_INSTEAD, "\n".join(lines)]
+    if whom:
+        parts.append(templates.ask_whom(whom))
+    return Composed("\n\n".join(parts), closest, "not_covered")

@@ -76,7 +76,7 @@ class Generator:
         """The sentence's most telling stretch of words (3 to `most`, content words at both
         ends, the rarest overall), without the words of `leave_out` (the answer)."""
         left_out = set(words(leave_out))
-        tokens = [t.strip(".,;:!?()«»\"“”[]") for t in sentence.replace("’", "'").split()]
+        tokens = [t.strip('.,;:!?()«»"“”[]') for t in sentence.replace("’", "'").split()]
         tokens = [t for t in tokens if t and fold(t) not in left_out and not t.isdigit()]
         weight = [self._rarity(t) for t in tokens]
         best: tuple[float, int, int] | None = None
@@ -99,8 +99,10 @@ class Generator:
         if len(word) < 6:
             return word
         i = self.rng.randrange(1, len(word) - 2)
-        return word[:i] + word[i + 1 :] if self.rng.random() < 0.5 else (
-            word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        return (
+            word[:i] + word[i + 1 :]
+            if self.rng.random() < 0.5
+            else (word[:i] + word[i + 1] + word[i] + word[i + 2 :])
         )
 
     def _everyday(self, text: str) -> str:
@@ -141,7 +143,9 @@ class Generator:
         key = self.key_words(source)
         if len(key) < 2:
             return None
-        return Labelled(f"g{n}", self._ask("answer", "altro", key), support=support, origin="generated")
+        return Labelled(
+            f"g{n}", self._ask("answer", "altro", key), support=support, origin="generated"
+        )
 
     def from_heading(self, chunk: StoredChunk, n: int) -> Labelled | None:
         leaf = section_leaf(chunk.meta.section)
@@ -151,7 +155,9 @@ class Generator:
         text = self._ask("answer", "sezione", key[:6])
         return Labelled(f"g{n}", text, support=((chunk.meta.doc_id, leaf),), origin="generated")
 
-    def decline(self, chunk: StoredChunk, sentence: str, n: int, places: list[str]) -> Labelled | None:
+    def decline(
+        self, chunk: StoredChunk, sentence: str, n: int, places: list[str]
+    ) -> Labelled | None:
         """A question about the sentence's topic asking for what the documents do not give."""
         key = self.key_words(sentence, most=3)
         if len(key) < 2:
@@ -164,7 +170,9 @@ class Generator:
         text = self._ask("decline", kind, key, place=place)
         return Labelled(f"n{n}", text, answerable=False, origin="generated")
 
-    def questions(self, chunks: list[StoredChunk], answerable: int, declines: int) -> list[Labelled]:
+    def questions(
+        self, chunks: list[StoredChunk], answerable: int, declines: int
+    ) -> list[Labelled]:
         sentences = [(c, s) for c in chunks for s in c.sentences]
         self.rng.shuffle(sentences)
         out: list[Labelled] = []
@@ -179,7 +187,9 @@ class Generator:
                 break
             if (q := self.from_sentence(chunk, sentence, n)) is not None:
                 out.append(q)
-        places = [p for p in self.forms["decline"]["places"] if fold(p) not in self.lexicon.vocabulary]
+        places = [
+            p for p in self.forms["decline"]["places"] if fold(p) not in self.lexicon.vocabulary
+        ]
         self.rng.shuffle(sentences)
         negatives: list[Labelled] = []
         for n, (chunk, sentence) in enumerate(sentences):

@@ -52,7 +52,9 @@ class Candidate:
 def is_list(chunk: StoredChunk) -> bool:
     """A passage whose lines are (all but one) list items: an area's objectives, the phases…"""
     lines = [ln for ln in chunk.text.splitlines() if ln.strip() and not ln.startswith("  ")]
-    return len(lines) >= 2 and sum(bool(LIST_ITEM_START.match(ln)) for ln in lines) >= len(lines) - 1
+    return (
+        len(lines) >= 2 and sum(bool(LIST_ITEM_START.match(ln)) for ln in lines) >= len(lines) - 1
+    )
 
 
 class PassageFeatures:

@@ -32,7 +32,9 @@ def mentioned_sources(folded: str) -> set[str]:
 @dataclass
 class Hit:
     chunk: StoredChunk
-    score: float  # fused score (or the single retriever's score)
+    score: float  # the ranker's probability (without a model: the fused score)
+    dense_rank: int | None = None  # its rank in each retriever's own list (None: not in it)
+    bm25_rank: int | None = None
 
 
 class HybridRetriever:

@@ -59,4 +59,8 @@ class PassageRanker:
         rows = self.features.rows(question, vector, candidates, named)
         probabilities = self.model.probabilities(rows)
         order = np.argsort(-probabilities, kind="stable")
-        return [Hit(candidates[i].chunk, float(probabilities[i])) for i in order[:top_k]]
+        return [
+            Hit(c.chunk, float(probabilities[i]), c.dense_rank, c.bm25_rank)
+            for i in order[:top_k]
+            for c in [candidates[i]]
+        ]

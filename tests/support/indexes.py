@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.settings import Settings
-from indexer.build import build_index
+from server.indexing import build
 from tests.support.builds import CONSULTAZIONE
 from tests.support.documents import SPORTELLO
 
@@ -22,5 +22,5 @@ def small_index(root: Path, embedder, **overrides) -> Settings:
     settings.corpus_dir.mkdir(parents=True, exist_ok=True)
     (settings.corpus_dir / "sportello.md").write_text(SPORTELLO, encoding="utf-8")
     (settings.corpus_dir / "consultazione.md").write_text(CONSULTAZIONE, encoding="utf-8")
-    build_index(settings, embedder, progress=False)
+    build(settings, embedder, progress=False)
     return settings

@@ -91,13 +91,28 @@ def test_objectives_become_a_bullet_list(assistant):
         "Mi dai il numero di cellulare di Francesca Cavallo?",
     ],
 )
-def test_abstains_when_the_documents_are_silent(assistant, question):
+def test_says_the_documents_do_not_speak_of_it(assistant, question):
     answer = assistant.ask(question)
-    assert answer.abstained
-    assert "non rispondono" in answer.answer
-    assert "Forse ti può interessare" in answer.answer
+    assert answer.outcome == "not_covered" and answer.abstained
+    assert "non ne parlano" in answer.answer
+    assert "I passaggi più vicini parlano invece di" in answer.answer
+    assert "Per informazioni ufficiali puoi rivolgerti a" in answer.answer
     assert 1 <= len(answer.citations) <= 3
     assert all(c.quote == "" for c in answer.citations)
+    assert "Secondo" not in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("Quanti milioni di euro mette il piano da qui al 2030?", "importi"),
+        ("Mi dai il numero di cellulare di Francesca Cavallo?", "contatti"),
+    ],
+)
+def test_a_decline_names_the_kind_of_thing_the_documents_lack(assistant, question, missing):
+    from assistant.templates import MISSING
+
+    assert MISSING[missing] in assistant.ask(question).answer
 
 
 def test_instructions_are_not_obeyed(assistant):
@@ -109,7 +124,7 @@ def test_instructions_are_not_obeyed(assistant):
 
 def test_english_question_gets_italian_quotes_and_an_english_note(assistant):
     answer = assistant.ask("How many people attended the December participatory event?")
-    assert not answer.abstained
+    assert answer.outcome != "not_covered"
     assert answer.note and answer.note.startswith("Note:")
     assert answer.answer.startswith(answer.note)
     assert "104 persone" in answer.answer
