@@ -31,6 +31,7 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“"
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+@lru_cache(maxsize=16384)
 def fold(text: str) -> str:
     """Lowercase, unify apostrophes, drop accents: 'Città' -> 'citta', 'l’economia' -> "l'economia"."""
     text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES).lower())
@@ -77,6 +78,11 @@ def italian_stopwords() -> frozenset[str]:
 
 def content_stems(text: str) -> set[str]:
     """Stems of the content words of a text, for lexical-overlap scores."""
+    return set(_content_stems(text))
+
+
+@lru_cache(maxsize=16384)  # passages and sentences are measured against many questions
+def _content_stems(text: str) -> frozenset[str]:
     stop = italian_stopwords()
     toks = [w for w in words(text) if len(w) > 1 and w not in stop]
-    return set(italian_stemmer().stemWords(toks))
+    return frozenset(italian_stemmer().stemWords(toks))

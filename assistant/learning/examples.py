@@ -7,7 +7,9 @@ whatever the chunking.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -23,8 +25,25 @@ from core.models import Answer, Turn
 from indexer.stores import StoredChunk
 
 
+@lru_cache(maxsize=65536)
 def normalised(text: str) -> str:
     return " ".join(fold(text).split())
+
+
+# A question's analysis and vector depend on no fitted model: each labelled question is analysed
+# and embedded once per pipeline, however many models learn from it.
+_analysed: weakref.WeakKeyDictionary[object, dict[tuple, tuple[Question, np.ndarray]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def analysed(pipeline: Pipeline, item: Labelled) -> tuple[Question, np.ndarray]:
+    memo = _analysed.setdefault(pipeline, {})
+    key = (item.question, item.history)
+    if key not in memo:
+        question = pipeline.analyse(item.question, list(item.history))
+        memo[key] = (question, pipeline.query_vector(question))
+    return memo[key]
 
 
 @dataclass(frozen=True)
@@ -91,8 +110,7 @@ def passage_rows(pipeline: Pipeline, items: list[Labelled]) -> Rows:
     for item in items:
         if not item.answerable:
             continue
-        question = pipeline.analyse(item.question, list(item.history))
-        vector = pipeline.query_vector(question)
+        question, vector = analysed(pipeline, item)
         candidates = ranker.candidates(question, vector, "hybrid" if question.italian else "dense")
         labels = [item.held_by(c.chunk) for c in candidates]
         if not any(labels):
@@ -110,8 +128,7 @@ def passage_rows(pipeline: Pipeline, items: list[Labelled]) -> Rows:
 
 
 def _found(pipeline: Pipeline, item: Labelled, top_k: int):  # type: ignore[no-untyped-def]
-    question = pipeline.analyse(item.question, list(item.history))
-    vector = pipeline.query_vector(question)
+    question, vector = analysed(pipeline, item)
     mode = "hybrid" if question.italian else "dense"
     return question, vector, pipeline.ranker.rank(question, vector, top_k, mode)
 
@@ -162,7 +179,7 @@ def outcome_rows(
     X, right, covered, groups, weights = [], [], [], [], []
     settled: list[Settled] = []
     for item in items:
-        question = pipeline.analyse(item.question, list(item.history))
+        question, vector = analysed(pipeline, item)
         routed = pipeline.routed(question)
         if routed is not None:
             held = any(item.held_in(c.doc_id, f"{c.section}\n{c.text}") for c in routed.citations)

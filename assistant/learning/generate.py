@@ -37,6 +37,22 @@ TYPED = [
     (AnswerType.PLACE, "luogo"),
     (AnswerType.TITLE, "titolo"),
 ]
+# Forms for a sentence that carries no asked type, the plainest twice as likely.
+UNTYPED = ["altro", "altro", "sino", "definizione"]
+# Each form group is a way of asking for one kind of answer (the tagger learns them).
+GROUP_TYPES = {
+    "data": AnswerType.DATE,
+    "numero": AnswerType.NUMBER,
+    "importo": AnswerType.MONEY,
+    "persona": AnswerType.PERSON,
+    "luogo": AnswerType.PLACE,
+    "titolo": AnswerType.TITLE,
+    "altro": AnswerType.OTHER,
+    "sino": AnswerType.YESNO,
+    "definizione": AnswerType.DEFINITION,
+    "elenco": AnswerType.LIST,
+    "sezione": AnswerType.OTHER,
+}
 DECLINE_KINDS = {
     "importo": AnswerType.MONEY,
     "scadenza": AnswerType.DATE,
@@ -143,16 +159,15 @@ class Generator:
         key = self.key_words(source)
         if len(key) < 2:
             return None
-        return Labelled(
-            f"g{n}", self._ask("answer", "altro", key), support=support, origin="generated"
-        )
+        group = self.rng.choice(UNTYPED)
+        return Labelled(f"g{n}", self._ask("answer", group, key), support=support, origin="generated")
 
     def from_heading(self, chunk: StoredChunk, n: int) -> Labelled | None:
         leaf = section_leaf(chunk.meta.section)
         if len(content_stems(leaf)) < 2:
             return None
         key = [w for w in leaf.split() if w.strip()]
-        text = self._ask("answer", "sezione", key[:6])
+        text = self._ask("answer", self.rng.choice(["sezione", "elenco"]), key[:6])
         return Labelled(f"g{n}", text, support=((chunk.meta.doc_id, leaf),), origin="generated")
 
     def decline(
@@ -205,3 +220,16 @@ def everyday_labelled() -> list[Labelled]:
         Labelled(f"e{n}", q, answerable=False, origin="everyday")
         for n, q in enumerate(everyday_questions())
     ]
+
+
+def typed_questions(generator: Generator, chunks: list[StoredChunk], per_group: int) -> list[tuple[str, AnswerType]]:
+    """Questions in every form group about random sentences' key words, with the kind of answer
+    each form asks for: training data for the answer-type tagger (no embedding needed)."""
+    sentences = [s for c in chunks for s in c.sentences if len(s.split()) >= MIN_WORDS]
+    out: list[tuple[str, AnswerType]] = []
+    for group, kind in GROUP_TYPES.items():
+        for _ in range(per_group):
+            key = generator.key_words(generator.rng.choice(sentences))
+            if len(key) >= 2:
+                out.append((generator._ask("answer", group, key, noun="persone"), kind))
+    return out

@@ -10,10 +10,11 @@ import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from assistant.question.answer_types import AnswerType, asked_type
+from assistant.question.answer_types import AnswerType
 from assistant.question.conversation import FollowUp, resolve_followup
 from assistant.question.language import detect_language, is_instruction
 from assistant.question.spelling import apply_corrections
+from assistant.question.tagger import shipped_tagger
 from core.italian import content_stems, expand_acronyms, fold
 from core.models import Turn
 
@@ -93,8 +94,10 @@ class Question:
 
     @cached_property
     def asks(self) -> AnswerType:
-        """What the user's own words ask for (a number, a date, a person…)."""
-        return asked_type(self.asked)
+        """What the user's own words ask for (a number, a date, a person…), read by the fitted
+        tagger (`question.tagger`)."""
+        tagger = shipped_tagger()
+        return tagger.tag(self.asked) if tagger is not None else AnswerType.OTHER
 
     @cached_property
     def asks_heading(self) -> bool:

@@ -1,18 +1,17 @@
-"""What a question asks for (a number, a date, a person, a place, a title…) and the pieces of a
-sentence that carry it.
+"""The kinds of answer a question can ask for (a number, a date, a person, a place, a title…)
+and the pieces of a sentence that carry one.
 
-The question's type is read from its wording once (`asked_type`); `find_spans` then finds, in a
-candidate sentence, the verbatim pieces of that type — "104 persone", "30 giugno 2025", "Guido
-Bolatto", "nella Sala Panoramica…", "«Guida alla discussione»". Composition prefers sentences
-that carry the asked type, leads the answer with the span, and marks it in the quote.
+The question's kind is read once by the fitted tagger (`question.tagger`); `find_spans` then
+finds, in a candidate sentence, the verbatim pieces of that kind — "104 persone", "30 giugno
+2025", "Guido Bolatto", "nella Sala Panoramica…", "«Guida alla discussione»". Composition
+prefers sentences that carry the asked kind, leads the answer with the span, and marks it in
+the quote.
 """
 
 from __future__ import annotations
 
 import re
 from enum import StrEnum
-
-from core.italian import fold
 
 
 class AnswerType(StrEnum):
@@ -39,83 +38,6 @@ SPAN_TYPES = frozenset(
         AnswerType.MONEY,
     }
 )
-
-
-# Read on the folded question (lowercase, no accents, straight apostrophes), first match wins.
-_QUESTION_TYPES: list[tuple[AnswerType, re.Pattern[str]]] = [
-    (
-        AnswerType.MONEY,
-        re.compile(
-            r"\b(quanti soldi|quanto denaro|euro|milion\w*|miliard\w*|quanto costa\w*|costo|"
-            r"costi|costat\w*|budget|bilancio|stanziat\w*|stanzia|a quanto ammonta\w*|"
-            r"dotazione finanziaria|quanto vale|how much money|cost|"
-            r"quanto (presta|prestano|finanzia|finanziano|spende|riceve|ricevono|da|danno))\b"
-        ),
-    ),
-    (
-        AnswerType.DATE,
-        re.compile(
-            r"\b(quando|in che data|in quale data|che giorno|quale giorno|in che anno|"
-            r"in quale anno|che anno|in che mese|in quali mesi|in che mesi|in che periodo|"
-            r"da quando|fino a quando|entro quando|scadenza|date?|when|what date|which year|"
-            r"quand|cuando|wann)\b"
-        ),
-    ),
-    (
-        AnswerType.NUMBER,
-        re.compile(
-            r"\b(quant[aeio]|quanta gente|numero di|il numero|how many|combien|cuant[oa]s|"
-            r"wie viele)\b"
-        ),
-    ),
-    (
-        AnswerType.TITLE,
-        re.compile(
-            r"\b(come si chiama\w*|come si intitola\w*|come (e|era) intitolat\w*|"
-            r"come (e|era) chiamat\w*|titol\w*|che nome|quale nome|il nome|nome preciso|"
-            r"che documento|quale documento|what is it called|title)\b"
-        ),
-    ),
-    (
-        AnswerType.PLACE,
-        re.compile(
-            r"\b(dove|in che luogo|in quale luogo|in che sede|in quale sede|in quale sala|"
-            r"in che sala|where|ou|donde|wo)\b"
-        ),
-    ),
-    (
-        AnswerType.PERSON,
-        re.compile(r"\b(chi|da chi|a chi|con chi|who|whom|qui|quien|wer)\b"),
-    ),
-    (
-        AnswerType.DEFINITION,
-        re.compile(
-            r"\b(che cos'?e|cos'?e|cosa significa|cosa vuol dire|cosa si intende|"
-            r"che vuol dire|significato|what is|what are|what does .* mean)\b"
-        ),
-    ),
-    (
-        AnswerType.LIST,
-        re.compile(r"\b(quali|elenc\w*|lista|which|list)\b"),
-    ),
-    (
-        AnswerType.YESNO,
-        re.compile(
-            r"^(e )?(c'e|ci sono|ci sara|c'era|c'erano|esiste|esistono|e previst\w*|"
-            r"sono previst\w*|e stat\w|sono stat\w|il piano (prevede|parla|dice)|"
-            r"hanno partecipato|ha partecipato|si parla|is there|are there|does|did|do)\b"
-        ),
-    ),
-]
-
-
-def asked_type(question: str) -> AnswerType:
-    """The kind of answer the question's own words ask for."""
-    folded = fold(question).strip()
-    for kind, pattern in _QUESTION_TYPES:
-        if pattern.search(folded):
-            return kind
-    return AnswerType.OTHER
 
 
 # --- spans in a sentence (original text, not folded: spans are quoted verbatim) ------------------
