@@ -20,18 +20,21 @@ from assistant.answer.citations import citation
 from assistant.answer.compose import (
     Composed,
     compose_answer,
+    compose_headings,
     compose_not_covered,
     compose_unsure,
 )
 from assistant.answer.evidence import EvidenceScorer, Unit
 from assistant.answer.outcome import CorpusContext, Decision, measure
 from assistant.answer.rules import RuleOutcome
+from assistant.answer.sections import SectionTree
 from assistant.generation.condense import condense_question
 from assistant.generation.llm import ChatLLM
 from assistant.generation.verify import SupportChecker
 from assistant.generation.writer import AnswerWriter
 from assistant.learning.store import Models
 from assistant.question.analysed import Question
+from assistant.question.answer_types import AnswerType
 from assistant.question.expansion import QueryExpander
 from assistant.question.spelling import Speller, apply_corrections
 from assistant.retrieval.features import PassageFeatures
@@ -39,8 +42,10 @@ from assistant.retrieval.hybrid import Hit, HybridRetriever
 from assistant.retrieval.lexicon import Lexicon
 from assistant.retrieval.query_vectors import QueryEmbeddings
 from assistant.retrieval.ranking import PassageRanker
+from assistant.routes.definitions import Definitions
 from assistant.routes.membership import Membership
 from assistant.routes.profiles import ProfileMatcher
+from assistant.routes.router import Router
 from assistant.streaming import AnswerEvent, line_deltas
 from assistant.timings import Stopwatch
 from core.italian import content_stems
@@ -56,7 +61,7 @@ from indexer.catalogue import Catalogue
 from indexer.embedding import PianoEmbedding
 from indexer.glossary import Glossary
 from indexer.organisations import OrganisationCatalogue
-from indexer.stores import IndexManifest, OpenIndex
+from indexer.stores import IndexManifest, OpenIndex, StoredChunk
 
 
 @dataclass
@@ -132,12 +137,24 @@ class Assistant:
         self.membership = Membership(
             organisations or OrganisationCatalogue(organisations=[]), index.chunks
         )
+        self.sections = SectionTree(list(index.chunks.values()))
         self.llm = llm  # None: extractive answers only, and no network at all
         self.checker = SupportChecker(
             embedder, index.sentence_vectors, llm_settings or LLMSettings()
         )
         self.writer = AnswerWriter(llm, self.checker) if llm is not None else None
+        self.router = Router(
+            self.profiles,
+            self.membership,
+            Definitions(self.glossary, index.chunks, self._supported),
+            index.chunks.__getitem__,
+        )
         self.analysed = 0  # questions analysed, for the test that each is analysed once
+
+    def _supported(self, text: str, chunk: StoredChunk) -> bool:
+        """`text` says only what `chunk` says (the LLM verifier's check and threshold)."""
+        support = self.checker.support(text, self.checker.embed(text), [chunk])
+        return support.score >= self.checker.params.min_support
 
     @property
     def manifest(self) -> IndexManifest:
@@ -208,8 +225,13 @@ class Assistant:
     def compose(self, judged: Judged) -> Composed:
         question, hits = judged.found.question, judged.found.hits
         decision = judged.decision
+        if question.asks is AnswerType.LIST and decision.reason == "model":
+            # "Quali sono le sei aree?": the headings under the parent it names answer it.
+            siblings = self.sections.heading_list(question, hits)
+            if siblings is not None:
+                return compose_headings(siblings)
         if decision.outcome == "answer":
-            return compose_answer(question, hits, judged.units, self.answers)
+            return compose_answer(question, hits, judged.units, self.answers, self.sections)
         if decision.outcome == "unsure":
             return compose_unsure(judged.units)
         message = (
@@ -274,21 +296,9 @@ class Assistant:
         yield from self._finish(extractive, clock)
 
     def routed(self, question: Question) -> Answer | None:
-        """Answers from what the product knows beside the passages: the measures that fit a
-        role ("cosa c'è per me?"), who took part ("c'era il Politecnico?")."""
-        measures = self.profiles.answer_for(question.asked, self.index.chunks.__getitem__)
-        if measures is not None:
-            return measures
-        found = self.membership.answer(question)
-        if found is None:
-            return None
-        return Answer(
-            question=question.asked,
-            answer=found.text,
-            abstained=False,
-            citations=found.citations,
-            direct=found.direct,
-        )
+        """An answer from what the product knows beside the passages (measures for a role,
+        who took part, a glossary definition), when a route proposes one."""
+        return self.router.route(question)
 
     @staticmethod
     def _finish(answer: Answer, clock: Stopwatch) -> Iterator[AnswerEvent]:

@@ -32,6 +32,16 @@ MISSING = {
 COVERED_INSTEAD = "I passaggi più vicini parlano invece di:"
 
 
+def headings_lead_in(parent: str, n: int) -> str:
+    """The first line of a list of headings: where they come from, and how many."""
+    return f"«{parent}» nei documenti comprende {n} parti:"
+
+
+def definition(term: str, explanation: str, sentence: str, n: int) -> str:
+    """A glossary answer: the reviewed explanation, then the passage it comes from."""
+    return f"{term}: {explanation}\n\nDal glossario del Piano, scritto da questo passaggio:\n\n«{sentence}» [{n}]"
+
+
 def ask_whom(whom: str) -> str:
     return f"Per informazioni ufficiali puoi rivolgerti a: {whom}."
 

@@ -32,10 +32,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dry-run", action="store_true", help="report only, write no rows")
     args = parser.parse_args(argv)
 
+    from assistant.question.tagger import shipped_tagger
     from core.settings import Settings
     from evals.gold import load_gold
     from evals.learning import labelled
-    from assistant.question.tagger import shipped_tagger
     from evals.learning_cv import cross_fit
     from evals.learning_tagger import fit_on_dev
     from server.startup import build_assistant

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from assistant import templates
 from assistant.answer.citations import Quotes, citation
 from assistant.answer.evidence import Unit, counts_asked_thing
+from assistant.answer.sections import SectionTree, Siblings
 from assistant.question.analysed import Question
 from assistant.question.answer_types import SPAN_TYPES, AnswerType
 from assistant.retrieval.features import is_list
@@ -15,12 +15,6 @@ from assistant.retrieval.hybrid import Hit
 from core.models import Citation, Outcome
 from core.sections import AnswerSettings
 from indexer.stores import StoredChunk
-
-LIST_QUESTION = re.compile(
-    r"\b(quali|quale sono|elenc\w*|obiettiv\w*|priorit\w*|misure|azioni|fasi|tavoli|aree|"
-    r"which|list|what are)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass
@@ -88,26 +82,24 @@ def _best_list(hits: list[Hit], units: list[Unit], margin: float) -> Unit | None
 
 
 def compose_answer(
-    question: Question, hits: list[Hit], units: list[Unit], params: AnswerSettings
+    question: Question,
+    hits: list[Hit],
+    units: list[Unit],
+    params: AnswerSettings,
+    sections: SectionTree | None = None,
 ) -> Composed:
     """The answer from the scored units (the outcome model said they hold it).
 
-    The user's own words (`question.asked`) decide whether a list is wanted; a question asking
-    for a date, a number, names, a place or a title gets the words that answer on its first line.
+    A question that asks for a list gets the headings under the parent it names ("le sei
+    aree" → the six areas) or the items of the list passage; one asking for a date, a number,
+    names, a place or a title gets the words that answer on its first line.
     """
     quoted = Quotes()
-    listed = (
-        _best_list(hits, units, params.margin) if LIST_QUESTION.search(question.asked) else None
-    )
     direct = None
-    if listed is not None:
-        items = _list_items(listed.hit.chunk)
-        chunk = listed.hit.chunk
-        lines = [
-            templates.bullet(s, quoted.mark(chunk, s, listed.hit.score))
-            for s in items[: params.max_bullets]
-        ]
-    else:
+    lines: list[str] = []
+    if question.asks is AnswerType.LIST:
+        lines = _listed(question, hits, units, params, sections, quoted)
+    if not lines:
         picked = _pick(question, units, params)
         lines = [
             templates.quoted(u.sentence, quoted.mark(u.hit.chunk, u.sentence, u.hit.score))
@@ -122,6 +114,41 @@ def compose_answer(
     return Composed(
         head + "\n\n" + "\n".join(lines), citations, "answer", direct[0] if direct else None
     )
+
+
+def compose_headings(siblings: Siblings) -> Composed:
+    """A list answered by the headings under one parent, each cited with its first passage."""
+    quoted = Quotes()
+    lines = [templates.bullet(h, quoted.mark(chunk, h)) for h, chunk in siblings.children]
+    citations = quoted.citations()
+    head = templates.headings_lead_in(siblings.parent, len(lines))
+    return Composed(head + "\n\n" + "\n".join(lines), citations, "answer")
+
+
+def _listed(
+    question: Question,
+    hits: list[Hit],
+    units: list[Unit],
+    params: AnswerSettings,
+    sections: SectionTree | None,
+    quoted: Quotes,
+) -> list[str]:
+    """A list's lines: the headings under the parent the question names, else the items of
+    the best list passage; none when neither fits."""
+    siblings = sections.heading_list(question, hits) if sections is not None else None
+    if siblings is not None:
+        return [
+            templates.bullet(heading, quoted.mark(chunk, heading))
+            for heading, chunk in siblings.children[: params.max_bullets]
+        ]
+    listed = _best_list(hits, units, params.margin)
+    if listed is None:
+        return []
+    chunk = listed.hit.chunk
+    return [
+        templates.bullet(s, quoted.mark(chunk, s, listed.hit.score))
+        for s in _list_items(chunk)[: params.max_bullets]
+    ]
 
 
 def _direct(picked: list[Unit], quoted: Quotes) -> tuple[str, int] | None:

@@ -18,6 +18,7 @@ from assistant.answer.compose import compose_answer
 from assistant.answer.coverage import hard_refusal
 from assistant.answer.evidence import EvidenceScorer
 from assistant.answer.outcome import CorpusContext, measure
+from assistant.answer.sections import SectionTree
 from assistant.question.analysed import Question
 from assistant.retrieval.ranking import PassageRanker
 from core.italian import fold
@@ -39,7 +40,7 @@ _analysed: weakref.WeakKeyDictionary[object, dict[tuple, tuple[Question, np.ndar
 
 def analysed(pipeline: Pipeline, item: Labelled) -> tuple[Question, np.ndarray]:
     memo = _analysed.setdefault(pipeline, {})
-    key = (item.question, item.history)
+    key = (item.question, tuple((t.role, t.content) for t in item.history))
     if key not in memo:
         question = pipeline.analyse(item.question, list(item.history))
         memo[key] = (question, pipeline.query_vector(question))
@@ -76,6 +77,7 @@ class Pipeline(Protocol):
     ranker: PassageRanker
     evidence_scorer: EvidenceScorer
     corpus: CorpusContext
+    sections: SectionTree
 
     def analyse(self, question: str, history: list[Turn] | None = None) -> Question: ...
 
@@ -200,7 +202,7 @@ def outcome_rows(
         X.append(measure(question, vector, hits, units, corpus))
         held = False
         if item.answerable and units:
-            composed = compose_answer(question, hits, units, params)
+            composed = compose_answer(question, hits, units, params, pipeline.sections)
             held = any(item.held_in(c.doc_id, f"{c.section}\n{c.text}") for c in composed.citations)
         right.append(held)
         covered.append(item.answerable)

@@ -160,7 +160,9 @@ class Generator:
         if len(key) < 2:
             return None
         group = self.rng.choice(UNTYPED)
-        return Labelled(f"g{n}", self._ask("answer", group, key), support=support, origin="generated")
+        return Labelled(
+            f"g{n}", self._ask("answer", group, key), support=support, origin="generated"
+        )
 
     def from_heading(self, chunk: StoredChunk, n: int) -> Labelled | None:
         leaf = section_leaf(chunk.meta.section)
@@ -222,7 +224,9 @@ def everyday_labelled() -> list[Labelled]:
     ]
 
 
-def typed_questions(generator: Generator, chunks: list[StoredChunk], per_group: int) -> list[tuple[str, AnswerType]]:
+def typed_questions(
+    generator: Generator, chunks: list[StoredChunk], per_group: int
+) -> list[tuple[str, AnswerType]]:
     """Questions in every form group about random sentences' key words, with the kind of answer
     each form asks for: training data for the answer-type tagger (no embedding needed)."""
     sentences = [s for c in chunks for s in c.sentences if len(s.split()) >= MIN_WORDS]

@@ -40,7 +40,9 @@ def fit_tagger(
     for features in rows:
         for f in set(features):
             counts[f] = counts.get(f, 0) + 1
-    vocabulary = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= min_count))}
+    vocabulary = {
+        f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= min_count))
+    }
     X = np.zeros((len(texts), len(vocabulary)))
     for i, features in enumerate(rows):
         for f in features:
@@ -55,10 +57,14 @@ def fit_tagger(
     )
 
 
-def span_agreement(tagger: AnswerTypeTagger, texts: list[str], kinds: list[AnswerType | None]) -> float:
+def span_agreement(
+    tagger: AnswerTypeTagger, texts: list[str], kinds: list[AnswerType | None]
+) -> float:
     """Share of questions whose span type the tagger reads right (None: asks for no span)."""
     right = 0
     for text, kind in zip(texts, kinds):
         tagged = tagger.tag(text)
-        right += (tagged in SPAN_TYPES and tagged == kind) or (tagged not in SPAN_TYPES and kind is None)
+        right += (tagged in SPAN_TYPES and tagged == kind) or (
+            tagged not in SPAN_TYPES and kind is None
+        )
     return right / max(1, len(texts))
