@@ -19,7 +19,7 @@ from api.internal import PrivateEndpoints
 from api.logs import RequestLog
 from api.metrics import instrument
 from api.middleware import RATE_LIMITED, BodySizeLimit, RateLimit
-from api.reindex import Reindexer
+from api.reindex import BuildIndex, Reindexer
 from api.state import OpenAssistant, Services
 from core.settings import Settings
 
@@ -31,18 +31,19 @@ def create_api(
     settings: Settings,
     open_services: Callable[[], Services],
     open_assistant: OpenAssistant,
+    build_index: BuildIndex,
     side_doors: Sequence[Middleware] = (),
     side_rate_limited: tuple[str, ...] = (),
 ) -> FastAPI:
     """The API; `open_services` runs at start-up (the index is opened then, not at import),
-    `open_assistant` reopens the index after an admin reindex. `side_doors` guard what the
+    `open_assistant` reopens the index after an admin reindex, which builds with `build_index`. `side_doors` guard what the
     server mounts beside the API (the chat UI), whose event endpoints `side_rate_limited`
     share the API's per-client budget."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.services = open_services()
-        app.state.reindexer = Reindexer(settings, app.state.services, open_assistant)
+        app.state.reindexer = Reindexer(settings, app.state.services, open_assistant, build_index)
         with following_builds(settings, app.state.services, open_assistant):
             yield
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -12,6 +13,8 @@ from pydantic import BaseModel, Field
 
 from api.state import OpenAssistant, Services
 from core.settings import Settings
+from indexer.build import BuildReport
+from indexer.embedding import PianoEmbedding
 
 log = logging.getLogger(__name__)
 
@@ -33,15 +36,24 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+# The product's build (index + answering models: `server.indexing.build`), given by the wiring.
+BuildIndex = Callable[[Settings, PianoEmbedding], BuildReport]
+
+
 class Reindexer:
     """One build at a time; while it runs, the old index keeps answering."""
 
     def __init__(
-        self, settings: Settings, services: Services, open_assistant: OpenAssistant
+        self,
+        settings: Settings,
+        services: Services,
+        open_assistant: OpenAssistant,
+        build_index: BuildIndex,
     ) -> None:
         self.settings = settings
         self.services = services
         self.open_assistant = open_assistant
+        self.build_index = build_index
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._status = ReindexStatus(state="idle")
@@ -75,14 +87,12 @@ class Reindexer:
             thread.join(timeout)
 
     def _run(self) -> None:
-        from indexer.build import build_index
         from indexer.build_lock import BuildBusy
-        from indexer.embedding import PianoEmbedding
 
         try:
             current = self.services.assistant
             embedder = current.embedder if current else PianoEmbedding.from_settings(self.settings)
-            report = build_index(self.settings, embedder, progress=False)
+            report = self.build_index(self.settings, embedder)
             if not (report.up_to_date and current is not None):
                 assistant, error = self.open_assistant(self.settings, embedder)
                 if assistant is None:

@@ -125,6 +125,21 @@ class Assistant:
         self.answers = answers
         self.whom_to_ask = whom_to_ask
         self.embed_query = QueryEmbeddings(embedder)
+        self.llm = llm  # None: extractive answers only, and no network at all
+        self.checker = SupportChecker(
+            embedder, index.sentence_vectors, llm_settings or LLMSettings()
+        )
+        self.writer = AnswerWriter(llm, self.checker) if llm is not None else None
+        self._open_routes(index, catalogue, organisations)
+        self.analysed = 0  # questions analysed, for the test that each is analysed once
+
+    def _open_routes(
+        self,
+        index: OpenIndex,
+        catalogue: Catalogue,
+        organisations: OrganisationCatalogue | None,
+    ) -> None:
+        """What answers beside the passages: measures, organisations, definitions, headings."""
         sentence_vectors = {
             sentence: index.sentence_vectors[chunk.sentence_start + i]
             for chunk in index.chunks.values()
@@ -138,18 +153,12 @@ class Assistant:
             organisations or OrganisationCatalogue(organisations=[]), index.chunks
         )
         self.sections = SectionTree(list(index.chunks.values()))
-        self.llm = llm  # None: extractive answers only, and no network at all
-        self.checker = SupportChecker(
-            embedder, index.sentence_vectors, llm_settings or LLMSettings()
-        )
-        self.writer = AnswerWriter(llm, self.checker) if llm is not None else None
         self.router = Router(
             self.profiles,
             self.membership,
             Definitions(self.glossary, index.chunks, self._supported),
             index.chunks.__getitem__,
         )
-        self.analysed = 0  # questions analysed, for the test that each is analysed once
 
     def _supported(self, text: str, chunk: StoredChunk) -> bool:
         """`text` says only what `chunk` says (the LLM verifier's check and threshold)."""

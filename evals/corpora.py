@@ -40,8 +40,8 @@ def other_corpus(base: Settings, folder: Path) -> EvalCorpus:
 
 
 def ensure_index(corpus: EvalCorpus) -> None:
-    """Build (or bring up to date) the corpus's own index."""
-    from indexer.build import build_index
+    """Build (or bring up to date) the corpus's own index and its models, as the product does."""
     from indexer.embedding import PianoEmbedding
+    from server.indexing import build
 
-    build_index(corpus.settings, PianoEmbedding.from_settings(corpus.settings), progress=False)
+    build(corpus.settings, PianoEmbedding.from_settings(corpus.settings), progress=False)

@@ -44,6 +44,9 @@ def _weighted(rows: Rows, w: float) -> Rows:
     return replace(rows, weights=rows.weights * w)
 
 
+WRONG_COST = 3.0
+
+
 def decisions(
     right_p: np.ndarray, covered_p: np.ndarray, answer_at: float, not_covered_below: float
 ) -> np.ndarray:
@@ -66,7 +69,7 @@ def figures(outcome: np.ndarray, right: np.ndarray, answerable: np.ndarray) -> d
 
 
 def cross_fit(
-    assistant: Assistant, dev: list[Labelled], folds: int, target_wrong: float, target_false: float
+    assistant: Assistant, dev: list[Labelled], folds: int, target_false: float
 ) -> tuple[str, PriorRows, Choices]:
     choices = Choices()
     C, w = choices.C, choices.generated_weight
@@ -135,15 +138,15 @@ def cross_fit(
         ),
         default=0.0,
     )
-    at = min(
-        (
-            t
-            for t in grid
-            if figures(decisions(right_p, covered_p, t, nc), right, answerable)["confidently_wrong"]
-            <= target_wrong
-        ),
-        default=0.99,
-    )
+    # The answer threshold: the best trade of right answers against confidently wrong ones,
+    # one of which costs WRONG_COST right ones (a user misled is worse than one sent to check).
+    share = float(answerable.mean())
+
+    def utility(t: float) -> float:
+        f = figures(decisions(right_p, covered_p, t, nc), right, answerable)
+        return f["cited_hit"] * share - WRONG_COST * f["confidently_wrong"]
+
+    at = max(grid, key=lambda t: (round(utility(t), 6), -t))
     choices = replace(choices, answer_at=float(at), not_covered_below=float(nc))
     prior = PriorRows(dev_passages, Rows.join(sentences), right_rows, covered_rows)
     report = _report(dev_passages, oof_rank, right_p, covered_p, right, answerable, choices)
@@ -202,7 +205,8 @@ def _report(passages, oof_rank, right_p, covered_p, right, answerable, choices) 
         f"{roc_auc_score(answerable, covered_p):.3f} (con le domande risolte da un percorso o "
         "da una regola, contate come il prodotto le risolve).",
         "",
-        f"Scelte: risposta se P(giusta) ≥ {choices.answer_at:.2f}; «non ne parlano» se "
+        f"Scelte: risposta se P(giusta) ≥ {choices.answer_at:.2f} (la soglia che massimizza "
+        f"citate giuste − {WRONG_COST:g} × sbagliate con sicurezza); «non ne parlano» se "
         f"P(coperta) < {choices.not_covered_below:.2f}; C = {choices.C}; peso delle domande "
         f"generate {choices.generated_weight}.",
         "",

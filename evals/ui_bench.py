@@ -57,10 +57,11 @@ def api_only():  # type: ignore[no-untyped-def]
     from api.app import create_api
     from core.settings import Settings
     from server.app import services_opener
+    from server.indexing import product_build
     from server.startup import open_assistant
 
     settings = Settings()
-    return create_api(settings, services_opener(settings, None), open_assistant)
+    return create_api(settings, services_opener(settings, None), open_assistant, product_build)
 
 
 def _port() -> int:

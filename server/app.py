@@ -19,6 +19,7 @@ from api.state import Services
 from assistant.service import Assistant
 from core.offline import go_offline
 from core.settings import Settings
+from server.indexing import product_build
 from server.startup import open_assistant, open_stores
 from server.ui_guard import UiGuard, event_paths
 from ui.app import UI_PATH, mount_ui
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         settings,
         services_opener(settings, assistant),
         open_assistant,
+        product_build,
         side_doors=[ui_guard(settings)],
         side_rate_limited=event_paths(UI_PATH),
     )

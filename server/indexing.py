@@ -73,3 +73,8 @@ def build(
         finish=lambda build_id: fit_models(settings, embedder, build_id),
         salt=models_salt(settings),
     )
+
+
+def product_build(settings: Settings, embedder: PianoEmbedding) -> BuildReport:
+    """The build the admin reindex runs (quietly)."""
+    return build(settings, embedder, progress=False)

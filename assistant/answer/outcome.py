@@ -9,7 +9,7 @@ threshold; "not covered" when `covered` falls below its own; "not sure" in betwe
 closest passages are shown as such and never as the answer.
 
 Some questions are never answered, whatever the evidence: no words at all, personal contact
-details, instructions to the assistant.
+details, instructions to the assistant, an amount of money that no evidence sentence carries.
 """
 
 from __future__ import annotations
@@ -214,6 +214,8 @@ class OutcomeModels:
         covered = self.covered.probability(features)
         if not units:
             return Decision("not_covered", right, covered, "no evidence", missing, features)
+        if missing == "importi":  # an amount no evidence carries is never guessed at
+            return Decision("not_covered", right, covered, "amount", missing, features)
         if right >= self.answer_at:
             return Decision("answer", right, covered, "model", None, features)
         outcome: Outcome = "not_covered" if covered < self.not_covered_below else "unsure"

@@ -231,9 +231,12 @@ def typed_questions(
     each form asks for: training data for the answer-type tagger (no embedding needed)."""
     sentences = [s for c in chunks for s in c.sentences if len(s.split()) >= MIN_WORDS]
     out: list[tuple[str, AnswerType]] = []
-    for group, kind in GROUP_TYPES.items():
+    groups = [("answer", g, k) for g, k in GROUP_TYPES.items()]
+    groups += [("decline", g, k or AnswerType.OTHER) for g, k in DECLINE_KINDS.items()]
+    for section, group, kind in groups:
         for _ in range(per_group):
             key = generator.key_words(generator.rng.choice(sentences))
             if len(key) >= 2:
-                out.append((generator._ask("answer", group, key, noun="persone"), kind))
+                text = generator._ask(section, group, key, noun="persone", place="Bari")
+                out.append((text, kind))
     return out
