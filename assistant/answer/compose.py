@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assistant import templates
@@ -88,12 +89,17 @@ def _best_list(hits: list[Hit], units: list[Unit], margin: float) -> Unit | None
 
 
 def compose_answer(
-    question: Question, hits: list[Hit], units: list[Unit], params: AnswerSettings
+    question: Question,
+    hits: list[Hit],
+    units: list[Unit],
+    params: AnswerSettings,
+    lead_ins: Mapping[str, str] | None = None,
 ) -> Composed:
     """The answer from the scored units (the outcome model said they hold it).
 
     The user's own words (`question.asked`) decide whether a list is wanted; a question asking
     for a date, a number, names, a place or a title gets the words that answer on its first line.
+    `lead_ins` are the corpus's own openings by kind of source.
     """
     quoted = Quotes()
     listed = (
@@ -115,7 +121,7 @@ def compose_answer(
         ]
         direct = _direct(picked, quoted)
     citations = quoted.citations()
-    head = templates.lead_in([c.source_type for c in citations])
+    head = templates.lead_in([c.source_type for c in citations], lead_ins)
     if direct is not None:
         text, n = direct
         head = f"{templates.direct_line(text, n)}\n\n{head}"

@@ -8,19 +8,19 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 
-from core.italian import content_stems, expand_acronyms
+from core.italian import Acronyms, content_stems
 from core.limits import section_leaf
 from indexer.stores import StoredChunk
 
 
 class Lexicon:
-    def __init__(self, chunks: Iterable[StoredChunk]) -> None:
+    def __init__(self, chunks: Iterable[StoredChunk], acronyms: Acronyms) -> None:
         self.stems: dict[str, frozenset[str]] = {}
         self.heading_stems: dict[str, frozenset[str]] = {}
         counts: Counter[str] = Counter()
         for chunk in chunks:
             m = chunk.meta
-            stems = frozenset(content_stems(expand_acronyms(f"{m.title} {m.section} {chunk.text}")))
+            stems = frozenset(content_stems(acronyms.expand(f"{m.title} {m.section} {chunk.text}")))
             self.stems[chunk.chunk_id] = stems
             self.heading_stems[chunk.chunk_id] = frozenset(
                 content_stems(section_leaf(m.section) or m.title)
