@@ -22,9 +22,13 @@ from indexer.knowledge.files import SourcePassage, knowledge_path, read_toml
 ACRONYMS_FILE = "acronyms.json"
 # An acronym: 2-8 letters, at least two of them capitals ("CISS", "UCVal", "ATS").
 _ACRONYM = r"[A-Z][A-Za-z]{1,7}"
-_SPELLED_BEFORE = re.compile(rf"([^()\n]+?)\s*\(({_ACRONYM})\)")  # "Long Form (LF)"
+_IN_PARENTHESES = re.compile(rf"\(({_ACRONYM})\)")  # "Long Form (LF)"
 _SPELLED_AFTER = re.compile(rf"\b({_ACRONYM})\s*\(([^()\n]+)\)")  # "LF (Long Form)"
-_DASHED = re.compile(rf"([^()\n\-–—:;]+?)\s+[-–—]\s+({_ACRONYM})\s*(?:$|[.,;)])", re.MULTILINE)
+_DASHED = re.compile(rf"\s[-–—]\s+({_ACRONYM})\s*(?:$|[.,;)])", re.MULTILINE)  # "Long Form - LF"
+# Where the words before an acronym start: the line or the last bracket (and, before a dash,
+# the last dash or clause mark).
+_BEFORE_BRACKET = re.compile(r"[^()\n]*$")
+_BEFORE_DASH = re.compile(r"[^()\n\-–—:;]*$")
 # Words an acronym usually skips ("Ministero dell'Economia e delle Finanze" → MEF).
 _LINKS = frozenset(
     "a al alla d da dal dalla de dei del della delle dello degli dell di e ed il in l la le lo "
@@ -83,14 +87,29 @@ def _long_form(acronym: str, text: str, before: bool) -> str | None:
     return None
 
 
+def _spelled(text: str) -> Iterator[tuple[str, str, bool]]:
+    """(acronym, the words around it, whether they come before it) wherever the text may
+    spell an acronym out."""
+    for m in _IN_PARENTHESES.finditer(text):
+        yield m[1], _words_before(_BEFORE_BRACKET, text, m.start()), True
+    for m in _SPELLED_AFTER.finditer(text):
+        yield m[1], m[2], False
+    for m in _DASHED.finditer(text):
+        yield m[1], _words_before(_BEFORE_DASH, text, m.start()), True
+
+
+def _words_before(pattern: re.Pattern[str], text: str, end: int) -> str:
+    """The words right before `end`, back to where `pattern` says they start (300 characters
+    at most: a long form is a few words)."""
+    before = pattern.search(text, max(0, end - 300), end)
+    return before.group(0) if before else ""
+
+
 def derive_acronyms(texts: Iterable[str]) -> Acronyms:
     """Every acronym the texts spell out, with its long forms in order of appearance."""
     found: dict[str, list[str]] = {}
     for text in texts:
-        pairs = [(m[2], m[1], True) for m in _SPELLED_BEFORE.finditer(text)]
-        pairs += [(m[1], m[2], False) for m in _SPELLED_AFTER.finditer(text)]
-        pairs += [(m[2], m[1], True) for m in _DASHED.finditer(text)]
-        for acronym, around, before in pairs:
+        for acronym, around, before in _spelled(text):
             if not _is_acronym(acronym):
                 continue
             long_form = _long_form(acronym, around, before)
