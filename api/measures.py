@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.state import assistant
 from assistant.answer.citations import citation
-from assistant.routes.profiles import PROFILES, MeasureMatch, Profile
+from assistant.routes.profiles import MeasureMatch, Profile
 from assistant.service import Assistant
 from core.limits import MAX_QUESTION_CHARS
 from core.models import Citation
@@ -19,19 +19,6 @@ from indexer.catalogue import Measure
 class MeasuresByArea(BaseModel):
     area: str
     measures: list[Measure]
-
-
-ProfileId = Literal[
-    "giovane",
-    "cooperativa",
-    "terzo_settore",
-    "impresa_profit",
-    "ente_pubblico",
-    "finanziatore",
-    "formazione",
-    "lavoro",
-    "territori",
-]
 
 
 class MatchRequest(BaseModel):
@@ -45,8 +32,10 @@ class MatchRequest(BaseModel):
         }
     )
 
-    profile: ProfileId | None = Field(
-        None, description="Id di un profilo (vedi `profiles` in GET /api/measures)."
+    profile: str | None = Field(
+        None,
+        max_length=100,
+        description="Id di un profilo (vedi `profiles` in GET /api/measures).",
     )
     description: str | None = Field(
         None,
@@ -82,7 +71,7 @@ def measures(served: Served) -> MeasuresOverview:
     della consultazione collegate, e i profili disponibili per il confronto."""
     catalogue = served.profiles.catalogue
     return MeasuresOverview(
-        profiles=PROFILES,
+        profiles=served.profiles.profiles,
         areas=[
             MeasuresByArea(area=a, measures=[m for m in catalogue.measures if m.area == a])
             for a in catalogue.areas
@@ -94,6 +83,9 @@ def measures(served: Served) -> MeasuresOverview:
 def match(body: MatchRequest, served: Served) -> list[RankedMeasure]:
     """Le misure che riguardano un profilo o una descrizione libera, dalla più pertinente,
     ciascuna con il motivo e le citazioni (la misura e le integrazioni della consultazione)."""
+    if body.profile and served.profiles.plan.profile(body.profile) is None:
+        known = ", ".join(p.id for p in served.profiles.profiles) or "nessuno"
+        raise HTTPException(422, f"Profilo sconosciuto {body.profile!r}: i profili sono {known}.")
     out = []
     for m in served.profiles.match(body.profile, body.description):
         chunk_ids = [m.measure.chunk_id] + [i.chunk_id for i in m.measure.integrations]

@@ -60,6 +60,7 @@ from core.sections import (
 from indexer.catalogue import Catalogue
 from indexer.embedding import PianoEmbedding
 from indexer.glossary import Glossary
+from indexer.knowledge import CorpusKnowledge
 from indexer.organisations import OrganisationCatalogue
 from indexer.stores import IndexManifest, OpenIndex, StoredChunk
 
@@ -98,13 +99,14 @@ class Assistant:
         llm: ChatLLM | None = None,
         llm_settings: LLMSettings | None = None,
         models: Models | None = None,
-        whom_to_ask: str | None = None,
+        knowledge: CorpusKnowledge | None = None,
     ) -> None:
         self.index = index
         self.embedder = embedder
         self.models = models or Models()
-        self.retriever = HybridRetriever(index, retrieval)
-        self.lexicon = Lexicon(index.chunks.values())
+        self.knowledge = knowledge or CorpusKnowledge()
+        self.retriever = HybridRetriever(index, retrieval, self.knowledge.sources)
+        self.lexicon = Lexicon(index.chunks.values(), index.acronyms)
         self.ranker = PassageRanker(
             self.retriever, PassageFeatures(index, self.lexicon), self.models.passages
         )
@@ -123,13 +125,14 @@ class Assistant:
         self.glossary = glossary or Glossary()
         self.expander = QueryExpander(self.glossary)
         self.answers = answers
-        self.whom_to_ask = whom_to_ask
+        self.whom_to_ask = self.knowledge.about.whom_to_ask()  # the promoting bodies, as data
         self.embed_query = QueryEmbeddings(embedder)
         self.llm = llm  # None: extractive answers only, and no network at all
         self.checker = SupportChecker(
-            embedder, index.sentence_vectors, llm_settings or LLMSettings()
+            embedder, index.sentence_vectors, llm_settings or LLMSettings(), index.acronyms
         )
-        self.writer = AnswerWriter(llm, self.checker) if llm is not None else None
+        plan = self.knowledge.about.plan
+        self.writer = AnswerWriter(llm, self.checker, plan) if llm is not None else None
         self._open_routes(index, catalogue, organisations)
         self.analysed = 0  # questions analysed, for the test that each is analysed once
 
@@ -140,18 +143,14 @@ class Assistant:
         organisations: OrganisationCatalogue | None,
     ) -> None:
         """What answers beside the passages: measures, organisations, definitions, headings."""
-        sentence_vectors = {
-            sentence: index.sentence_vectors[chunk.sentence_start + i]
-            for chunk in index.chunks.values()
-            for i, sentence in enumerate(chunk.sentences)
-        }
-        self.profiles = ProfileMatcher(catalogue, sentence_vectors.get, self.embed_query)
+        self.profiles = ProfileMatcher(
+            catalogue, _sentence_vectors(index).get, self.embed_query, self.knowledge.plan
+        )
         corpus_texts = [f"{c.meta.title} {c.meta.section} {c.text}" for c in index.chunks.values()]
         self.vocabulary = set(self.lexicon.vocabulary)
         self.speller = Speller(corpus_texts)
-        self.membership = Membership(
-            organisations or OrganisationCatalogue(organisations=[]), index.chunks
-        )
+        organisations = organisations or OrganisationCatalogue(organisations=[])
+        self.membership = Membership(organisations, index.chunks, self.knowledge.kinds)
         self.sections = SectionTree(list(index.chunks.values()))
         self.router = Router(
             self.profiles,
@@ -179,7 +178,8 @@ class Assistant:
         q = Question.in_conversation(question, recent, standalone)
         corrections = self.speller.corrections(q.base) if q.italian else {}
         spelled = apply_corrections(q.base, corrections)
-        return q.refined(corrections, self.expander.expansion(frozenset(content_stems(spelled))))
+        expansion = self.expander.expansion(frozenset(content_stems(spelled)))
+        return q.refined(corrections, expansion, self.index.acronyms)
 
     def query_vector(self, question: Question) -> np.ndarray:
         if question.standalone:
@@ -240,11 +240,16 @@ class Assistant:
             if siblings is not None:
                 return compose_headings(siblings)
         if decision.outcome == "answer":
-            return compose_answer(question, hits, judged.units, self.answers, self.sections)
+            lead_ins = self.knowledge.sources.lead_ins
+            return compose_answer(
+                question, hits, judged.units, self.answers, self.sections, lead_ins
+            )
         if decision.outcome == "unsure":
             return compose_unsure(judged.units)
         message = (
-            templates.ABSTAIN_INSTRUCTION if decision.reason == "instruction" else templates.ABSTAIN
+            templates.abstain_instruction(self.knowledge.about.plan)
+            if decision.reason == "instruction"
+            else templates.ABSTAIN
         )
         return compose_not_covered(hits, message, decision.missing, self.whom_to_ask)
 
@@ -315,3 +320,12 @@ class Assistant:
         yield from line_deltas(answer.answer)
         answer.timings_ms = clock.timings()
         yield answer
+
+
+def _sentence_vectors(index: OpenIndex) -> dict[str, np.ndarray]:
+    """Each sentence's passage vector (a measure's text is one of the sentences)."""
+    return {
+        sentence: index.sentence_vectors[chunk.sentence_start + i]
+        for chunk in index.chunks.values()
+        for i, sentence in enumerate(chunk.sentences)
+    }

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+# How an answer quoting one kind of source opens; a corpus's `sources.toml` may say it better
+# ("Secondo la pagina della Città metropolitana…").
 LEAD_IN_BY_TYPE = {
     "piano": "Secondo il Piano",
     "consultazione": "Nel resoconto della consultazione",
-    "ue": "Secondo la Raccomandazione del Consiglio UE",
-    "istituzionale": "Secondo la pagina della Città metropolitana di Torino",
+    "ue": "Secondo i documenti dell'Unione europea",
+    "istituzionale": "Secondo la pagina istituzionale",
     "stampa": "Secondo la stampa",
 }
 LEAD_IN_MIXED = "Secondo i documenti"
@@ -51,10 +55,15 @@ def closest(sentence: str, title: str, n: int) -> str:
     return f"- «{sentence}» ({title}) [{n}]"
 
 
-ABSTAIN_INSTRUCTION = (
-    "Posso solo citare quanto dicono i documenti sul Piano metropolitano per l'economia "
-    "sociale di Torino 2030: non seguo istruzioni che cambiano questo compito."
-)
+def abstain_instruction(plan: str) -> str:
+    """The answer to an instruction that tries to change the task; `plan` is the plan's title."""
+    about = f"su «{plan}»" if plan else "indicizzati"
+    return (
+        f"Posso solo citare quanto dicono i documenti {about}: non seguo istruzioni che "
+        "cambiano questo compito."
+    )
+
+
 MEASURES_LEAD_IN = (
     "Secondo il Piano, queste sono le misure che ti riguardano (con le integrazioni venute "
     "dalla consultazione):"
@@ -86,10 +95,12 @@ LANGUAGE_NOTES = {
 }
 
 
-def lead_in(source_types: list[str]) -> str:
-    """What kind of source the quotes come from: the one thing a lead-in adds."""
+def lead_in(source_types: list[str], lead_ins: Mapping[str, str] | None = None) -> str:
+    """What kind of source the quotes come from: the one thing a lead-in adds (`lead_ins`: the
+    corpus's own, over the generic ones)."""
     kinds = list(dict.fromkeys(source_types))
-    head = LEAD_IN_BY_TYPE.get(kinds[0], LEAD_IN_MIXED) if len(kinds) == 1 else LEAD_IN_MIXED
+    by_type = {**LEAD_IN_BY_TYPE, **(lead_ins or {})}
+    head = by_type.get(kinds[0], LEAD_IN_MIXED) if len(kinds) == 1 else LEAD_IN_MIXED
     return f"{head}:"
 
 
@@ -114,9 +125,16 @@ def suggestion(title: str, section: str, n: int) -> str:
 # --- optional LLM: prompts and the marks put on its answers --------------------------------
 # The passages are data, not instructions: the prompt says so, and verification drops anything
 # a passage does not support whatever the model was talked into writing.
-LLM_ANSWER_SYSTEM = (
-    "Sei «Chiedi al Piano», un assistente che risponde a domande sul Piano metropolitano per "
-    "l'economia sociale di Torino 2030 usando SOLO i passaggi numerati che ti vengono forniti.\n"
+def llm_answer_system(plan: str) -> str:
+    """The LLM's instructions for answering; `plan` is the plan's title."""
+    about = f"su «{plan}»" if plan else "sui documenti indicizzati"
+    return (
+        f"Sei «Chiedi al Piano», un assistente che risponde a domande {about} usando SOLO i "
+        "passaggi numerati che ti vengono forniti.\n" + LLM_ANSWER_RULES
+    )
+
+
+LLM_ANSWER_RULES = (
     "Regole:\n"
     "1. Rispondi in italiano, in modo breve e preciso: al massimo 5 frasi.\n"
     "2. Ogni frase deve finire con il marcatore del passaggio che la sostiene, tra parentesi "

@@ -1,31 +1,15 @@
-"""Italian text normalisation for lexical matching: case, accents, elisions, the corpus's acronyms."""
+"""Italian text normalisation for lexical matching: case, accents, elisions, acronyms both ways."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 
 import Stemmer
-
-# Acronyms of the corpus and their expansions; matched both ways so that a question saying
-# "Camera di commercio" finds "CCIAA" and one saying "TSI" finds "Torino Social Impact".
-ACRONYMS: dict[str, tuple[str, ...]] = {
-    "cmto": ("citta metropolitana di torino", "citta metropolitana"),
-    "cciaa": (
-        "camera di commercio industria artigianato e agricoltura",
-        "camera di commercio",
-    ),
-    "tsi": ("torino social impact",),
-    "ets": ("enti del terzo settore", "ente del terzo settore", "terzo settore"),
-    "aps": ("associazione di promozione sociale", "associazioni di promozione sociale"),
-    "pa": ("pubblica amministrazione",),
-    "ue": ("unione europea",),
-    "mef": ("ministero dell economia e delle finanze", "ministero economia e finanze"),
-    "cdr": ("corporate digital responsibility",),
-    "scs": ("societa cooperativa sociale",),
-    "dcr": ("deliberazione del consiglio",),
-}
+from wordfreq import zipf_frequency
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
 _WORD = re.compile(r"[a-z0-9]+")
@@ -47,21 +31,57 @@ def _phrase_in(phrase: str, folded_padded: str) -> bool:
     return f" {phrase} " in folded_padded
 
 
-def expand_acronyms(text: str) -> str:
-    """Append the other form of every acronym or expansion found, so BM25 matches both ways."""
-    padded = " " + " ".join(words(text)) + " "
-    extra: list[str] = []
-    for acronym, expansions in ACRONYMS.items():
-        if _phrase_in(acronym, padded):
-            extra.append(expansions[0])
-        if any(_phrase_in(e, padded) for e in expansions):
-            extra.append(acronym)
-    return text if not extra else f"{text} {' '.join(extra)}"
+@dataclass(frozen=True)
+class Acronyms:
+    """Acronyms and their expansions (folded words), matched both ways: a text with the acronym
+    gets its first expansion added, a text with any expansion gets the acronym. A corpus's own
+    table is derived from its documents when the index is built (`indexer.knowledge.acronyms`)
+    and handed to whatever needs it; BM25 and the stems must use the same one."""
+
+    table: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @classmethod
+    def of(cls, table: Mapping[str, Iterable[str]]) -> Acronyms:
+        return cls(tuple((a, tuple(e)) for a, e in table.items() if e))
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {a: list(e) for a, e in self.table}
+
+    def merged(self, other: Acronyms) -> Acronyms:
+        """Both tables; an acronym in both keeps this table's expansions first."""
+        out: dict[str, list[str]] = self.as_dict()
+        for acronym, expansions in other.table:
+            known = out.setdefault(acronym, [])
+            known += [e for e in expansions if e not in known]
+        return Acronyms.of(out)
+
+    def expand(self, text: str) -> str:
+        """`text` with the other form of every acronym or expansion found appended."""
+        padded = " " + " ".join(words(text)) + " "
+        extra: list[str] = []
+        for acronym, expansions in self.table:
+            if _phrase_in(acronym, padded):
+                extra.append(expansions[0])
+            if any(_phrase_in(e, padded) for e in expansions):
+                extra.append(acronym)
+        return text if not extra else f"{text} {' '.join(extra)}"
 
 
-def lexical_text(text: str) -> str:
+# Acronyms of Italian public life that any corpus may use; a corpus's own come from its documents.
+GENERIC_ACRONYMS = Acronyms.of(
+    {
+        "ets": ("enti del terzo settore", "ente del terzo settore", "terzo settore"),
+        "aps": ("associazione di promozione sociale", "associazioni di promozione sociale"),
+        "pa": ("pubblica amministrazione",),
+        "ue": ("unione europea",),
+        "scs": ("societa cooperativa sociale",),
+    }
+)
+
+
+def lexical_text(text: str, acronyms: Acronyms) -> str:
     """The form of a text that the BM25 index and BM25 queries see."""
-    return " ".join(words(expand_acronyms(text)))
+    return " ".join(words(acronyms.expand(text)))
 
 
 @lru_cache(maxsize=1)
@@ -74,6 +94,13 @@ def italian_stopwords() -> frozenset[str]:
     from bm25s.stopwords import STOPWORDS_ITALIAN
 
     return frozenset(fold(w) for w in STOPWORDS_ITALIAN)
+
+
+@lru_cache(maxsize=65536)
+def italian_frequency(word: str) -> float:
+    """How common a word is in Italian (wordfreq's offline Zipf scale: 3 = once per million
+    words, 6 = once per thousand; 0 = unknown)."""
+    return zipf_frequency(word, "it")
 
 
 def content_stems(text: str) -> set[str]:

@@ -113,7 +113,10 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore")
 
-    corpus_dir: Path = Field(REPO_ROOT / "corpus" / "documents", description="Documents to index.")
+    corpus_dir: Path = Field(
+        REPO_ROOT / "corpus" / "documents",
+        description="Documents to index; the knowledge files (*.toml) sit beside this folder.",
+    )
     data_dir: Path = Field(REPO_ROOT / "data", description="Index, caches, feedback (gitignored).")
     glossary_file: Path = Field(
         REPO_ROOT / "corpus" / "glossary.toml",

@@ -8,15 +8,15 @@ import json
 import sys
 from pathlib import Path
 
-from assistant.routes.profiles import PROFILE_BY_ID
 from assistant.service import Assistant
 
 ROLES_GOLD = Path(__file__).resolve().parent / "roles_gold.json"
 RESULTS = Path(__file__).resolve().parent / "results" / "roles.md"
 
 
-def expected_targets(profiles: list[str]) -> set[str]:
-    return {t for p in profiles for t in PROFILE_BY_ID[p].targets}
+def expected_targets(assistant: Assistant, profiles: list[str]) -> set[str]:
+    plan = assistant.profiles.plan
+    return {t for p in profiles for t in plan.profile(p).targets}  # type: ignore[union-attr]
 
 
 def evaluate_roles(assistant: Assistant, path: Path = ROLES_GOLD) -> list[dict]:
@@ -29,7 +29,7 @@ def evaluate_roles(assistant: Assistant, path: Path = ROLES_GOLD) -> list[dict]:
         rows.append(
             {
                 "text": case["text"],
-                "targets_ok": targets == expected_targets(case["profiles"]),
+                "targets_ok": targets == expected_targets(assistant, case["profiles"]),
                 "none_ok": (not matches) == (not case["profiles"]),
                 "first_ok": case.get("first", "").lower() in first.lower(),
                 "targets": sorted(targets),

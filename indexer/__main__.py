@@ -16,13 +16,13 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m indexer", description="Indice di Chiedi al Piano"
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    build = sub.add_parser("build", help="costruisce o aggiorna l'indice")
-    build.add_argument(
+    build_cmd = sub.add_parser("build", help="costruisce o aggiorna l'indice")
+    build_cmd.add_argument(
         "--force", action="store_true", help="ricostruisce anche se nulla è cambiato"
     )
-    build.add_argument("--strict", action="store_true", help="esce con errore se un file è saltato")
-    build.add_argument("--quiet", action="store_true", help="niente barre di avanzamento")
-    build.add_argument(
+    build_cmd.add_argument("--strict", action="store_true", help="esce con errore se un file è saltato")
+    build_cmd.add_argument("--quiet", action="store_true", help="niente barre di avanzamento")
+    build_cmd.add_argument(
         "--wait",
         type=float,
         default=0.0,

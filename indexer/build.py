@@ -20,6 +20,9 @@ from indexer.catalogue import CATALOGUE_VERSION, extract_catalogue
 from indexer.chunking import Chunk, chunk_document
 from indexer.embed_cache import EmbeddingCache
 from indexer.embedding import PianoEmbedding
+from indexer.knowledge.acronyms import corpus_acronyms, save_acronyms
+from indexer.knowledge.files import knowledge_digest, knowledge_path
+from indexer.knowledge.profiles import load_profiles
 from indexer.loaders import SourceDocument, UnreadableDocument, corpus_files, load_document
 from indexer.reuse import chunker_version, reusable_chunks
 from indexer.stores import (
@@ -94,6 +97,7 @@ def _fingerprint(settings: Settings, chunks: list[Chunk], salt: str = "") -> str
                 settings.chroma.port,
                 settings.chroma.collection,
                 CATALOGUE_VERSION,
+                knowledge_digest(settings.corpus_dir),
             ]
         ).encode()
     )
@@ -247,10 +251,13 @@ def write_build(
     with tqdm(total=4, desc="Scrittura indice", disable=not progress) as bar:
         write_chunks(build_dir, chunks)
         np.save(build_dir / "sentences.npy", sentence_vectors.astype(np.float32))
-        catalogue = extract_catalogue(chunks, dict(zip(sentences, sentence_vectors)))
+        plan = load_profiles(knowledge_path(settings.corpus_dir, "profiles"))
+        catalogue = extract_catalogue(chunks, dict(zip(sentences, sentence_vectors)), plan)
         (build_dir / "measures.json").write_text(catalogue.model_dump_json(indent=1))
+        acronyms = corpus_acronyms((c.text for c in chunks), settings.corpus_dir)
+        save_acronyms(build_dir, acronyms)
         bar.update()
-        write_bm25(build_dir, chunks, settings.retrieval.candidates)
+        write_bm25(build_dir, chunks, settings.retrieval.candidates, acronyms)
         bar.update()
         client = open_chroma(settings, build_dir)
         write_chroma(chroma_collection(client, collection_name, create=True), chunks, chunk_vectors)

@@ -4,7 +4,8 @@ A measure is a list item of a `piano` document; its priority area is the heading
 An accepted integration is a nested list item of a `consultazione` document (the proposals the
 consultation added); it is linked to the area it changed — by the objective it quotes when it
 quotes one, else by embedding similarity to the area's objectives. Who a measure is for is read
-from its words (and those of its area and integrations) with the target patterns below.
+from its words (and those of its area and integrations) with the plan's target patterns
+(`profiles.toml` beside the corpus: `indexer.knowledge.profiles`); without them, for nobody.
 """
 
 from __future__ import annotations
@@ -17,25 +18,11 @@ from pydantic import BaseModel
 
 from core.italian import fold
 from indexer.chunking import Chunk
+from indexer.knowledge.profiles import PlanProfiles
 
 # Bump when extraction changes: it is part of the build fingerprint, so the next build redoes it.
 CATALOGUE_VERSION = 3
 
-# Target groups, recognised from the words of a measure. Patterns run on folded text.
-TARGETS: dict[str, str] = {
-    "giovani": r"\bgiovan\w*|under 35|\b35 anni",
-    "imprese_sociali": r"impres\w* social\w*|cooperativ\w*|organizzazioni dell.economia sociale|"
-    r"attori dell.economia sociale",
-    "terzo_settore": r"terzo settore|\bets\b|non profit|volontariat\w*|associazion\w*",
-    "imprese_profit": r"privat\w* tradizional\w*|\bprofit\b|imprese private|\bprivato\b",
-    "pubblica_amministrazione": r"pubblic\w*|amministrazion\w*|governance|co-programmazione|"
-    r"procurement|politiche",
-    "finanza": r"credit\w*|bancari\w*|\bbanc\w*|finanz\w*",
-    "formazione": r"formativ\w*|formazione|competenz\w*|universit\w*|scuol\w*|mentoring",
-    "lavoro_inclusione": r"lavor\w*|inclusione|disabil\w*|welfare|professional\w*",
-    "territori_rurali": r"rural\w*|montan\w*|aree interne",
-    "digitale": r"digital\w*|tecnolog\w*|\bdati\b|infrastruttur\w*",
-}
 _ITEM = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d+[.)])\s+(?P<text>.+)$")
 _QUOTED = re.compile(r"[\"“«](?P<q>[^\"”»]{20,})[\"”»]")
 
@@ -67,11 +54,6 @@ class Catalogue(BaseModel):
     measures: list[Measure]
 
 
-def targets_of(text: str) -> list[str]:
-    folded = fold(text)
-    return [name for name, pattern in TARGETS.items() if re.search(pattern, folded)]
-
-
 def _items(chunk: Chunk, nested: bool) -> list[str]:
     out = []
     for line in chunk.text.splitlines():
@@ -86,8 +68,11 @@ def _responsible(text: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
-def extract_catalogue(chunks: list[Chunk], vector_of: dict[str, np.ndarray]) -> Catalogue:
-    """`vector_of` maps a sentence to its passage embedding (list items are sentences)."""
+def extract_catalogue(
+    chunks: list[Chunk], vector_of: dict[str, np.ndarray], plan: PlanProfiles
+) -> Catalogue:
+    """`vector_of` maps a sentence to its passage embedding (list items are sentences); `plan`
+    says whom a measure's words speak to."""
     measures: list[Measure] = []
     for chunk in chunks:
         if chunk.meta.source_type != "piano" or " > " not in chunk.section:
@@ -101,7 +86,7 @@ def extract_catalogue(chunks: list[Chunk], vector_of: dict[str, np.ndarray]) -> 
                     area=area,
                     text=text,
                     action=text.split()[0].strip(",;:"),
-                    targets=targets_of(f"{area} {text}"),
+                    targets=plan.targets_of(f"{area} {text}"),
                     responsible=_responsible(text),
                     chunk_id=chunk.chunk_id,
                     doc_id=chunk.meta.doc_id,
@@ -128,7 +113,7 @@ def extract_catalogue(chunks: list[Chunk], vector_of: dict[str, np.ndarray]) -> 
                     linked_by=how,
                 )
             )
-            measure.targets = list(dict.fromkeys(measure.targets + targets_of(text)))
+            measure.targets = list(dict.fromkeys(measure.targets + plan.targets_of(text)))
     return Catalogue(areas=areas, measures=measures)
 
 

@@ -29,6 +29,7 @@ class DocumentMeta(BaseModel):
     date: str = ""
     url: str | None = None
     language: str = "it"
+    publication: str = ""  # a press article's newspaper or magazine
 
     @field_validator("doc_id")
     @classmethod

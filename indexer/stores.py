@@ -15,10 +15,11 @@ from llama_index.core.schema import TextNode
 from llama_index.retrievers.bm25 import BM25Retriever
 from pydantic import BaseModel
 
-from core.italian import italian_stemmer, lexical_text
+from core.italian import GENERIC_ACRONYMS, Acronyms, italian_stemmer, lexical_text
 from core.models import ChunkMeta
 from core.settings import Settings
 from indexer.chunking import Chunk
+from indexer.knowledge.acronyms import load_acronyms
 from indexer.loaders import DocumentMeta
 
 if TYPE_CHECKING:  # chromadb is imported when Chroma is opened: 0.6-1 s an unchanged build skips
@@ -157,8 +158,9 @@ def write_chunks(build_dir: Path, chunks: list[Chunk]) -> None:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def write_bm25(build_dir: Path, chunks: list[Chunk], top_k: int) -> None:
-    nodes = [TextNode(id_=c.chunk_id, text=lexical_text(c.embed_text)) for c in chunks]
+def write_bm25(build_dir: Path, chunks: list[Chunk], top_k: int, acronyms: Acronyms) -> None:
+    """The BM25 index of the passages' lexical text (acronyms both ways, by the build's table)."""
+    nodes = [TextNode(id_=c.chunk_id, text=lexical_text(c.embed_text, acronyms)) for c in chunks]
     retriever = BM25Retriever.from_defaults(
         nodes=nodes,
         stemmer=italian_stemmer(),
@@ -207,6 +209,8 @@ class OpenIndex:
     # Small indexes only (EXACT_DENSE_MAX_CHUNKS): the chunk vectors, row i being dense_ids[i].
     dense_ids: list[str] = field(default_factory=list)
     dense_vectors: np.ndarray | None = None
+    # The acronyms the BM25 index was built with: its queries, and every stem, use the same.
+    acronyms: Acronyms = GENERIC_ACRONYMS
 
 
 def open_index(settings: Settings, embedder_id: str, build_id: str | None = None) -> OpenIndex:
@@ -252,7 +256,9 @@ def open_index(settings: Settings, embedder_id: str, build_id: str | None = None
     collection = chroma_collection(client, manifest.chroma_collection)
     bm25 = BM25Retriever.from_persist_dir(str(build_dir / "bm25"))
     bm25.stemmer = italian_stemmer()
-    index = OpenIndex(manifest, chunks, sentence_vectors, collection, bm25)
+    index = OpenIndex(
+        manifest, chunks, sentence_vectors, collection, bm25, acronyms=load_acronyms(build_dir)
+    )
     if manifest.chunks <= EXACT_DENSE_MAX_CHUNKS:
         stored = collection.get(include=["embeddings"])
         index.dense_ids = list(stored["ids"])

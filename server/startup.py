@@ -18,6 +18,7 @@ from feedback.store import FeedbackStore
 from indexer.catalogue import load_catalogue
 from indexer.embedding import PianoEmbedding
 from indexer.glossary import load_glossary
+from indexer.knowledge import CorpusKnowledge, load_knowledge
 from indexer.organisations import extract_organisations
 from indexer.stores import ChromaMismatch, IndexMissing, ModelMismatch, OpenIndex, open_index
 
@@ -52,7 +53,9 @@ def build_assistant(settings: Settings, embedder: PianoEmbedding | None = None) 
 def assistant_over(
     settings: Settings, embedder: PianoEmbedding, index: OpenIndex, models: Models
 ) -> Assistant:
-    """The Assistant over an opened build, with the models given."""
+    """The Assistant over an opened build, with the models given, and what the corpus knows of
+    itself (the knowledge files beside the documents, completed from their metadata)."""
+    knowledge = corpus_knowledge(settings, index)
     return Assistant(
         index,
         embedder,
@@ -61,23 +64,18 @@ def assistant_over(
         expansion=settings.expansion,
         answers=settings.answers,
         catalogue=load_catalogue(settings.builds_dir / index.manifest.build_id),
-        organisations=extract_organisations(index.chunks.values()),
+        organisations=extract_organisations(index.chunks.values(), knowledge.kinds),
         glossary=load_glossary(settings.glossary_file),
         llm=ChatLLM.from_settings(settings.llm),
         llm_settings=settings.llm,
         models=models,
-        whom_to_ask=promoters(index),
+        knowledge=knowledge,
     )
 
 
-def promoters(index: OpenIndex) -> str | None:
-    """Whom a "not covered" answer sends the user to: the publishers of the plan's own
-    documents, as their metadata names them."""
-    names: list[str] = []
-    for doc in index.manifest.documents:
-        if doc.meta.source_type == "piano":
-            names += [p.strip() for p in doc.meta.publisher.split(";") if p.strip()]
-    return ", ".join(dict.fromkeys(names)) or None
+def corpus_knowledge(settings: Settings, index: OpenIndex) -> CorpusKnowledge:
+    """The knowledge files beside the corpus, completed from the indexed documents' metadata."""
+    return load_knowledge(settings.corpus_dir, (d.meta for d in index.manifest.documents))
 
 
 def check_consistent(assistant: Assistant) -> None:

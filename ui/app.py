@@ -12,6 +12,8 @@ from assistant.service import Assistant
 from core.offline import go_offline
 from core.settings import Settings
 from feedback.store import FeedbackStore
+from indexer.knowledge.files import knowledge_path
+from indexer.knowledge.profiles import Profile, load_profiles
 from ui import labels
 from ui.glossary_tab import build_glossary_tab
 from ui.handlers import ChatHandlers
@@ -41,8 +43,10 @@ def build_blocks(
     get_assistant: Callable[[], Assistant | None],
     get_feedback: Callable[[], FeedbackStore],
     streaming: bool = False,
+    profiles: list[Profile] | None = None,
 ) -> gr.Blocks:
-    """The whole page: header, notice, and the chat, measures and documents tabs."""
+    """The whole page: header, notice, and the chat, measures and documents tabs (`profiles`:
+    the plan's, for the measures form)."""
     handlers = ChatHandlers(get_assistant, get_feedback)
     with gr.Blocks(title=labels.TITLE, analytics_enabled=False) as demo:
         gr.HTML(header_html(), js_on_load=None)
@@ -51,7 +55,7 @@ def build_blocks(
             with gr.Tab(labels.TAB_CHAT, id="chat"):
                 build_chat_tab(handlers, streaming)
             with gr.Tab(labels.TAB_MEASURES, id="misure"):
-                build_measures_tab(get_assistant)
+                build_measures_tab(get_assistant, profiles or [])
             with gr.Tab(labels.TAB_DOCUMENTS, id="documenti"):
                 documents_html = gr.HTML(elem_id="documenti", js_on_load=None)
             with gr.Tab(labels.TAB_GLOSSARY, id="glossario"):
@@ -85,7 +89,10 @@ def mount_ui(
     go_offline()
     # Gradio reads its temp dir when Blocks are built: keep uploads/caches in the data dir.
     os.environ["GRADIO_TEMP_DIR"] = str(settings.data_dir / "gradio_tmp")
-    demo = build_blocks(get_assistant, get_feedback, streaming=bool(settings.llm.base_url))
+    profiles = load_profiles(knowledge_path(settings.corpus_dir, "profiles")).profiles
+    demo = build_blocks(
+        get_assistant, get_feedback, streaming=bool(settings.llm.base_url), profiles=profiles
+    )
     demo.queue(default_concurrency_limit=4)
     quiet_queue(demo)
     return gr.mount_gradio_app(

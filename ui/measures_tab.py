@@ -7,8 +7,7 @@ from collections.abc import Callable
 import gradio as gr
 
 from assistant.answer.citations import citation
-from assistant.routes.profiles import PROFILES, MeasureMatch, no_measure
-from assistant.routes.roles import read_description
+from assistant.routes.profiles import MeasureMatch, Profile, ProfileMatcher
 from assistant.service import Assistant
 from core.limits import MAX_QUESTION_CHARS
 from core.models import Citation
@@ -35,18 +34,21 @@ def _sources_heading(citations: list[Citation]) -> str:
 
 
 def render_measures(
-    matches: list[MeasureMatch], chunk_of: Callable[[str], StoredChunk], description: str = ""
+    matches: list[MeasureMatch],
+    chunk_of: Callable[[str], StoredChunk],
+    matcher: ProfileMatcher,
+    description: str = "",
 ) -> str:
     """Matches grouped by area; each measure with its reason and source, and the consultation's
     integrations with theirs (all escaped). Nothing fits: says so, naming the role read."""
-    reading = read_description(description) if description else None
+    reading = matcher.read(description) if description else None
     recognised = (
         f"<p>{esc(labels.MEASURES_RECOGNISED.format(roles=', '.join(r.label for r in reading.roles)))}</p>"
         if reading and reading.roles
         else ""
     )
     if not matches:
-        text = no_measure(reading) if reading and reading.unserved else labels.MEASURES_NONE
+        text = matcher.no_measure(reading) if reading and reading.unserved else labels.MEASURES_NONE
         return f'<div class="misure">{recognised}<p class="misure-nessuna">{esc(text)}</p></div>'
     by_area: dict[str, list[MeasureMatch]] = {}
     for m in matches:
@@ -75,12 +77,14 @@ def render_measures(
     return f'<div class="misure">{recognised}{_sources_heading(cited)}{"".join(parts)}</div>'
 
 
-def build_measures_tab(get_assistant: Callable[[], Assistant | None]) -> None:
-    """Builds the tab's components inside the current gr.Tab."""
+def build_measures_tab(
+    get_assistant: Callable[[], Assistant | None], profiles: list[Profile]
+) -> None:
+    """Builds the tab's components inside the current gr.Tab; `profiles` are the plan's."""
     gr.HTML(f"<p>{esc(labels.MEASURES_INTRO)}</p>", js_on_load=None)
     # Radio, not Dropdown: every profile visible at once, and it wraps on a phone screen.
     profile = gr.Radio(
-        choices=[(p.label, p.id) for p in PROFILES],
+        choices=[(p.label, p.id) for p in profiles],
         value=None,
         label=labels.MEASURES_PROFILE,
         elem_id="misure-profilo",
@@ -100,12 +104,14 @@ def build_measures_tab(get_assistant: Callable[[], Assistant | None]) -> None:
             return f"<p>{esc(labels.UNAVAILABLE)}</p>"
         # The browser's limit is not a limit: the server cuts and cleans again.
         text = clean_text(text)[:MAX_QUESTION_CHARS]
-        if profile_id not in {p.id for p in PROFILES}:
+        if assistant.profiles.plan.profile(profile_id) is None:
             profile_id = None
         if not profile_id and not text:
             return f"<p>{esc(labels.MEASURES_ASK_PROFILE)}</p>"
         matches = assistant.profiles.match(profile_id, text or None)
-        return render_measures(matches, assistant.index.chunks.__getitem__, text)
+        return render_measures(
+            matches, assistant.index.chunks.__getitem__, assistant.profiles, text
+        )
 
     for event, name in ((find.click, "misure"), (description.submit, "misure_invio")):
         event(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assistant import templates
@@ -87,12 +88,14 @@ def compose_answer(
     units: list[Unit],
     params: AnswerSettings,
     sections: SectionTree | None = None,
+    lead_ins: Mapping[str, str] | None = None,
 ) -> Composed:
     """The answer from the scored units (the outcome model said they hold it).
 
     A question that asks for a list gets the headings under the parent it names ("le sei
     aree" → the six areas) or the items of the list passage; one asking for a date, a number,
-    names, a place or a title gets the words that answer on its first line.
+    names, a place or a title gets the words that answer on its first line. `lead_ins` are the
+    corpus's own openings by kind of source.
     """
     quoted = Quotes()
     direct = None
@@ -107,7 +110,7 @@ def compose_answer(
         ]
         direct = _direct(picked, quoted)
     citations = quoted.citations()
-    head = templates.lead_in([c.source_type for c in citations])
+    head = templates.lead_in([c.source_type for c in citations], lead_ins)
     if direct is not None:
         text, n = direct
         head = f"{templates.direct_line(text, n)}\n\n{head}"

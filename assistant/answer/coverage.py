@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from assistant.question.analysed import Question
-from core.italian import content_stems, expand_acronyms
+from core.italian import GENERIC_ACRONYMS, Acronyms, content_stems
 
 # Question words that carry no topic: their absence from the corpus says nothing.
 _GENERIC = content_stems(
@@ -27,10 +27,13 @@ def topic_stems(question: Question) -> set[str]:
     return set(question.stems_with_acronyms - _GENERIC)
 
 
-def unknown_names(text: str, vocabulary: set[str]) -> list[str]:
-    """Capitalised words inside the text (names: "Napoli", "Juve") that no document contains."""
+def unknown_names(
+    text: str, vocabulary: set[str], acronyms: Acronyms = GENERIC_ACRONYMS
+) -> list[str]:
+    """Capitalised words inside the text (names: "Napoli", "Juve") that no document contains
+    (an acronym whose expansion it contains is known)."""
     return [
-        w for w in _CAPITALISED.findall(text) if not content_stems(expand_acronyms(w)) & vocabulary
+        w for w in _CAPITALISED.findall(text) if not content_stems(acronyms.expand(w)) & vocabulary
     ]
 
 
@@ -43,8 +46,8 @@ def hard_refusal(question: Question) -> str | None:
     return None
 
 
-def corpus_vocabulary(texts: list[str]) -> set[str]:
+def corpus_vocabulary(texts: list[str], acronyms: Acronyms = GENERIC_ACRONYMS) -> set[str]:
     vocabulary: set[str] = set()
     for text in texts:
-        vocabulary |= content_stems(expand_acronyms(text))
+        vocabulary |= content_stems(acronyms.expand(text))
     return vocabulary

@@ -98,7 +98,11 @@ def measure(
         evidence |= content_stems(f"{unit.hit.chunk.meta.section} {unit.sentence}")
     share = len(asked & evidence) / len(asked) if asked else 1.0
     asks_span = question.asks in SPAN_TYPES
-    names = len(unknown_names(question.lexical, set(vocabulary))) if question.italian else 0
+    names = (
+        len(unknown_names(question.lexical, set(vocabulary), question.acronyms))
+        if question.italian
+        else 0
+    )
     standout, best = corpus.standout(vector)
     passages = [h.score for h in hits[:2]] + [0.0, 0.0]
     scores = [u.score for u in units[:2]] + [0.0, 0.0]

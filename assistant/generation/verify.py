@@ -28,7 +28,7 @@ from assistant.generation.claims import (
 )
 from assistant.question.language import is_instruction
 from assistant.retrieval.hybrid import Hit
-from core.italian import content_stems, expand_acronyms, italian_stopwords, words
+from core.italian import GENERIC_ACRONYMS, Acronyms, content_stems, italian_stopwords, words
 from core.models import Citation
 from core.sections import LLMSettings
 from indexer.embedding import PianoEmbedding
@@ -62,8 +62,8 @@ def _numbers(text: str) -> set[int]:
     return {int(n) for n in _NUMBER.findall(text)}
 
 
-def _stems(text: str) -> set[str]:
-    return content_stems(expand_acronyms(text))
+def _stems(text: str, acronyms: Acronyms = GENERIC_ACRONYMS) -> set[str]:
+    return content_stems(acronyms.expand(text))
 
 
 def _names(sentence: str) -> set[str]:
@@ -81,11 +81,16 @@ class SupportChecker:
     """Scores generated sentences against passages; built once per Assistant."""
 
     def __init__(
-        self, embedder: PianoEmbedding, sentence_vectors: np.ndarray, params: LLMSettings
+        self,
+        embedder: PianoEmbedding,
+        sentence_vectors: np.ndarray,
+        params: LLMSettings,
+        acronyms: Acronyms = GENERIC_ACRONYMS,
     ) -> None:
         self.embedder = embedder
         self.sentence_vectors = sentence_vectors
         self.params = params
+        self.acronyms = acronyms  # the index's: a sentence's acronym is the passage's long form
 
     def embed(self, sentence: str) -> np.ndarray:
         # The passage form on both sides: the index holds passage vectors of every sentence.
@@ -97,8 +102,8 @@ class SupportChecker:
         context = " ".join(
             f"{c.meta.title} {c.meta.section} {c.meta.date} {c.text}" for c in chunks
         )
-        own = _stems(sentence) - _FRAMING
-        lexical = len(own & _stems(context)) / len(own) if own else 0.0
+        own = _stems(sentence, self.acronyms) - _FRAMING
+        lexical = len(own & _stems(context, self.acronyms)) / len(own) if own else 0.0
         rows = [
             i for c in chunks for i in range(c.sentence_start, c.sentence_start + len(c.sentences))
         ]
@@ -108,7 +113,7 @@ class SupportChecker:
         cosine = float(cosines[best]) if best >= 0 else 0.0
         # Numbers and names are facts a paraphrase cannot change: each must be in the passage.
         facts_ok = _numbers(sentence) <= _numbers(context) and _names(sentence) <= set(
-            words(expand_acronyms(context))
+            words(self.acronyms.expand(context))
         )
         score = (
             support_score(cosine, lexical, self.params.support_lexical_weight) if facts_ok else 0.0

@@ -19,9 +19,10 @@ log = logging.getLogger(__name__)
 class AnswerWriter:
     """The LLM writes, the checker keeps only what the cited passages support."""
 
-    def __init__(self, llm: ChatLLM, checker: SupportChecker) -> None:
+    def __init__(self, llm: ChatLLM, checker: SupportChecker, plan: str = "") -> None:
         self.llm = llm
         self.checker = checker
+        self.system = templates.llm_answer_system(plan)  # `plan`: the plan's title
 
     def write(
         self, question: Question, hits: list[Hit], note: str | None
@@ -37,7 +38,7 @@ class AnswerWriter:
         head = f"{note}\n\n" if note else ""
         failure = None
         try:
-            for delta in self.llm.stream(templates.LLM_ANSWER_SYSTEM, request):
+            for delta in self.llm.stream(self.system, request):
                 for piece in verifier.feed(delta):
                     yield TextDelta(head + piece)
                     head = ""

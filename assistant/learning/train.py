@@ -126,19 +126,25 @@ def train(
     everyday, vectors = everyday_setup(pipeline, embed)
     pipeline.corpus = replace(pipeline.corpus, everyday_vectors=vectors)
 
-    rows = _with(passage_rows(pipeline, generated), prior and prior.passages, w)
-    pipeline.ranker.model = _fit(rows, PASSAGE_FEATURES, choices.C["passages"])
+    passages = _with(passage_rows(pipeline, generated), prior.passages if prior else None, w)
+    pipeline.ranker.model = _fit(passages, PASSAGE_FEATURES, choices.C["passages"])
 
-    rows = _with(sentence_rows(pipeline, generated, TOP_K), prior and prior.sentences, w)
-    pipeline.evidence_scorer.model = _fit(rows, SENTENCE_FEATURES, choices.C["sentences"])
+    units = _with(
+        sentence_rows(pipeline, generated, TOP_K), prior.sentences if prior else None, w
+    )
+    pipeline.evidence_scorer.model = _fit(units, SENTENCE_FEATURES, choices.C["sentences"])
 
     own = {q.id: n for n, q in enumerate(everyday)}
-    rows = outcome_rows(pipeline, generated + everyday, TOP_K, params, own)
+    outcome = outcome_rows(pipeline, generated + everyday, TOP_K, params, own)
     right_model = _fit(
-        _with(rows.right, prior and prior.right, w), OUTCOME_FEATURES, choices.C["right"]
+        _with(outcome.right, prior.right if prior else None, w),
+        OUTCOME_FEATURES,
+        choices.C["right"],
     )
     covered_model = _fit(
-        _with(rows.covered, prior and prior.covered, w), OUTCOME_FEATURES, choices.C["covered"]
+        _with(outcome.covered, prior.covered if prior else None, w),
+        OUTCOME_FEATURES,
+        choices.C["covered"],
     )
     right_model.thresholds = {"answer": choices.answer_at}
     covered_model.thresholds = {"not_covered": choices.not_covered_below}

@@ -7,7 +7,7 @@ re-folds, re-stems or re-detects the language of the text it was given.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from assistant.question.answer_types import AnswerType
@@ -15,7 +15,7 @@ from assistant.question.conversation import FollowUp, resolve_followup
 from assistant.question.language import detect_language, is_instruction
 from assistant.question.spelling import apply_corrections
 from assistant.question.tagger import shipped_tagger
-from core.italian import content_stems, expand_acronyms, fold
+from core.italian import GENERIC_ACRONYMS, Acronyms, content_stems, fold
 from core.models import Turn
 
 # "In che fase…?", "quale area del piano…?": the answer is the name of a section.
@@ -42,10 +42,20 @@ class Question:
     standalone: str | None = None  # the LLM's rewrite, if any
     corrections: tuple[tuple[str, str], ...] = ()  # (misspelled folded word, corpus word)
     expansion: str = ""  # the plan's own terms for the everyday words used (glossary)
+    # The corpus's acronyms (the index's table): its stems read them both ways.
+    acronyms: Acronyms = field(default=GENERIC_ACRONYMS, compare=False, repr=False)
 
-    def refined(self, corrections: dict[str, str], expansion: str) -> Question:
-        """The same question with its typos read right and the plan's terms added."""
-        return replace(self, corrections=tuple(corrections.items()), expansion=expansion)
+    def refined(
+        self, corrections: dict[str, str], expansion: str, acronyms: Acronyms | None = None
+    ) -> Question:
+        """The same question with its typos read right and the plan's terms (glossary,
+        acronyms) added."""
+        return replace(
+            self,
+            corrections=tuple(corrections.items()),
+            expansion=expansion,
+            acronyms=acronyms or self.acronyms,
+        )
 
     @cached_property
     def lexical(self) -> str:
@@ -122,4 +132,4 @@ class Question:
     @cached_property
     def stems_with_acronyms(self) -> frozenset[str]:
         """Content stems of `lexical` with every acronym's other form added."""
-        return frozenset(content_stems(expand_acronyms(self.lexical)))
+        return frozenset(content_stems(self.acronyms.expand(self.lexical)))

@@ -10,21 +10,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 
 from rapidfuzz import fuzz, process
-from wordfreq import zipf_frequency
 
-from core.italian import fold, words
+from core.italian import fold, italian_frequency, words
 
 MIN_LENGTH = 4  # shorter words have too many neighbours to guess from
 MAX_ZIPF = 1.5  # more frequent than this in Italian: a real word, left alone
 MIN_SIMILARITY = 80.0  # rapidfuzz ratio (0-100) to the corpus word
-
-
-@lru_cache(maxsize=65536)
-def italian_frequency(word: str) -> float:
-    return zipf_frequency(word, "it")
 
 
 class Speller:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import bm25s
@@ -11,22 +10,8 @@ import numpy as np
 from assistant.question.analysed import Question
 from core.italian import lexical_text
 from core.sections import RetrievalSettings
+from indexer.knowledge.sources import SourceNames
 from indexer.stores import OpenIndex, StoredChunk
-
-# A question that names its source ("secondo il resoconto…", "nella pagina della CmTo…") gets
-# passages of that kind of document first.
-SOURCE_MENTIONS = {
-    "consultazione": re.compile(r"\b(resoconto|report della consultazione|ascolto territoriale)\b"),
-    "istituzionale": re.compile(r"\b(pagina|sito)\b.{0,40}\b(cmto|citta metropolitana)\b"),
-    "stampa": re.compile(r"\b(stampa|giornal\w*|articol[oi]|legacoop|cronache|palazzo cisterna)\b"),
-    "piano": re.compile(r"\b(sintesi del piano|documento di sintesi|testo del piano)\b"),
-    "ue": re.compile(r"\b(testo della raccomandazione|raccomandazione del consiglio)\b"),
-}
-
-
-def mentioned_sources(folded: str) -> set[str]:
-    """The kinds of source a (folded) question names."""
-    return {kind for kind, pattern in SOURCE_MENTIONS.items() if pattern.search(folded)}
 
 
 @dataclass
@@ -38,9 +23,14 @@ class Hit:
 
 
 class HybridRetriever:
-    def __init__(self, index: OpenIndex, params: RetrievalSettings) -> None:
+    def __init__(
+        self, index: OpenIndex, params: RetrievalSettings, sources: SourceNames | None = None
+    ) -> None:
         self._index = index
         self.params = params
+        # A question that names its source ("secondo la stampa…", a newspaper's name) gets
+        # passages of that kind of document first.
+        self.sources = sources or SourceNames()
         self._dense_row = {cid: row for row, cid in enumerate(index.dense_ids)}
         self._documents_of: dict[str, set[str]] = {}
         for chunk in index.chunks.values():
@@ -60,7 +50,7 @@ class HybridRetriever:
 
     def named_documents(self, question: Question) -> set[str]:
         """The documents of the kinds of source the question names."""
-        named = mentioned_sources(question.folded)
+        named = self.sources.mentioned(question.folded)
         return {doc for kind in named for doc in self._documents_of.get(kind, ())}
 
     def dense(self, query_vector: np.ndarray, n: int) -> list[tuple[str, float]]:
@@ -80,7 +70,7 @@ class HybridRetriever:
 
     def bm25(self, query: str, n: int) -> list[tuple[str, float]]:
         """(chunk_id, bm25 score) best first; empty when no query term is in the index."""
-        text = lexical_text(query)
+        text = lexical_text(query, self._index.acronyms)
         if not text.strip():
             return []
         # What BM25Retriever.retrieve does, minus its per-call instrumentation and the node
@@ -113,7 +103,7 @@ class HybridRetriever:
         for weight, ranking in ((p.dense_weight, dense), (p.bm25_weight, lexical)):
             for rank, (cid, _) in enumerate(ranking, start=1):
                 fused[cid] = fused.get(cid, 0.0) + weight / (p.rrf_k + rank)
-        named = mentioned_sources(question.folded)
+        named = self.sources.mentioned(question.folded)
         if named:
             for cid in fused:
                 if self._index.chunks[cid].meta.source_type in named:

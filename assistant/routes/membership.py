@@ -1,13 +1,17 @@
-"""Questions about who took part, answered from the catalogue of organisations: "c'era il
-Politecnico?", "quali sindacati hanno partecipato?", "quanti enti in tutto?".
+"""Questions about who took part, answered from the catalogue of organisations: "c'era la
+Fondazione Alfa?", "quali sindacati hanno partecipato?", "quanti enti in tutto?".
 
 Every line of such an answer is an item of the documents' own list, quoted and cited; a count
-is the list's own numbering.
+is the list's own numbering. The kinds a question can ask about are the corpus's
+(`organisation_kinds.toml`); without them the bodies whose names share the question's word
+("quante cooperative…?") are the kind.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -15,10 +19,10 @@ from rapidfuzz import fuzz
 from assistant import templates
 from assistant.answer.citations import citation
 from assistant.question.analysed import Question
-from assistant.question.spelling import italian_frequency
-from core.italian import fold, words
+from core.italian import content_stems, fold, italian_frequency, italian_stopwords, words
 from core.models import Citation
-from indexer.organisations import PRIVATE_CITIZENS, Organisation, OrganisationCatalogue
+from indexer.knowledge.kinds import OrganisationKinds
+from indexer.organisations import Organisation, OrganisationCatalogue
 from indexer.stores import StoredChunk
 
 # The question is about taking part, or about the list itself.
@@ -29,73 +33,13 @@ _TAKING_PART = re.compile(
 )
 _COUNT = re.compile(r"\b(quant[ie]|numero|how many|in tutto|in totale|totale)\b")
 _BODIES = re.compile(r"\b(enti|organizzazioni|soggetti|realta|organisations?|bodies)\b")
-
-# Words of a question → the kind of organisation it asks about.
-KIND_WORDS: list[tuple[str, re.Pattern[str]]] = [
-    ("comune", re.compile(r"\b(comuni|comune|municipi\w*|amministrazioni comunali)\b")),
-    (
-        "sindacato o associazione di categoria",
-        re.compile(r"\b(sindacat\w*|associazioni di categoria|organizzazioni sindacali|unions?)\b"),
-    ),
-    (
-        "ente pubblico",
-        re.compile(
-            r"\b(enti pubblici|ente pubblico|istituzioni pubbliche|ministeri|ministero|"
-            r"regione|agenzie pubbliche)\b"
-        ),
-    ),
-    (
-        "banca o finanza",
-        re.compile(r"\b(banche|banca|istitut\w* di credito|finanziatori|banks?)\b"),
-    ),
-    ("fondazione", re.compile(r"\b(fondazion\w*|foundations?)\b")),
-    ("università", re.compile(r"\b(universita|atenei|ateneo|universit\w*)\b")),
-    ("scuola", re.compile(r"\b(scuol\w*|licei|liceo|istituti scolastici|schools?)\b")),
-    ("ente di formazione", re.compile(r"\b(enti di formazione|formazione professionale)\b")),
-    (
-        "cooperativa o impresa sociale",
-        re.compile(r"\b(cooperativ\w*|coop|imprese sociali|impresa sociale|cooperatives?)\b"),
-    ),
-    (
-        "associazione, APS o ETS",
-        re.compile(r"\b(associazion\w*|aps|ets|onlus|volontariat\w*|terzo settore)\b"),
-    ),
-    (
-        "ente religioso",
-        re.compile(r"\b(enti religiosi|religios\w*|chiesa|diocesi|parrocchi\w*|caritas)\b"),
-    ),
-    ("sanità", re.compile(r"\b(sanita|sanitar\w*|asl|ospedal\w*)\b")),
-    ("impresa", re.compile(r"\b(imprese|aziende|azienda|societa private|companies)\b")),
-    (PRIVATE_CITIZENS, re.compile(r"\b(privati cittadini|cittadini privati|singoli cittadini)\b")),
-]
-KIND_LABELS = {
-    "comune": "comuni",
-    "sindacato o associazione di categoria": "sindacati e associazioni di categoria",
-    "ente pubblico": "enti pubblici",
-    "banca o finanza": "banche e soggetti della finanza",
-    "fondazione": "fondazioni",
-    "università": "università",
-    "scuola": "scuole",
-    "ente di formazione": "enti di formazione",
-    "cooperativa o impresa sociale": "cooperative e imprese sociali",
-    "associazione, APS o ETS": "associazioni, APS ed ETS",
-    "ente religioso": "enti religiosi",
-    "sanità": "enti della sanità",
-    "impresa": "imprese",
-    PRIVATE_CITIZENS: "privati cittadini",
-}
-# Words of a name that say nothing about which body it is.
-_GENERIC = frozenset(
-    """torino torinese piemonte italia italiana italiano di del della dei delle degli per e la il
-    lo le in srl spa aps ets onlus scs sb associazione fondazione comune impresa sociale societa
-    benefit cooperativa consorzio centro rete valle regionale provinciale citta metropolitana
-    nazionale nord ovest group camera commercio ente enti studio istituto sociali social
-    impact lavoro comunita energy innovation next off top lab hub land law firm council
-    foundation banking consumer trust imprenditoria artigianato assistenziale didattica musicale
-    sustainability enablers observatory""".split()
-)
 # A name's word this frequent in Italian is a common word, not a name ("memoria", "terra").
 MAX_NAME_ZIPF = 3.9
+# A word in this share of the list's names (and in 3 at least) names no body in particular:
+# the territory ("Valdorno"), a legal form ("Srl").
+FREQUENT_NAME_SHARE = 0.1
+# Without the corpus's kinds, a question's word shared by this many names is a kind.
+MIN_SHARED = 2
 
 
 @dataclass
@@ -108,25 +52,39 @@ class MembershipAnswer:
 class Membership:
     """Answers about the listed organisations, when a question is about them."""
 
-    def __init__(self, catalogue: OrganisationCatalogue, chunks: dict[str, StoredChunk]) -> None:
+    def __init__(
+        self,
+        catalogue: OrganisationCatalogue,
+        chunks: dict[str, StoredChunk],
+        kinds: OrganisationKinds | None = None,
+    ) -> None:
         self.catalogue = catalogue
         self.chunks = chunks
+        self.kinds = kinds or OrganisationKinds()
+        names = [o.name for o in catalogue.organisations]
+        self._generic = (
+            italian_stopwords()
+            | {fold(w) for w in self.kinds.generic_name_words}
+            | _frequent_words(names)
+        )
         self._tokens = {id(o): self._distinctive(o.name) for o in catalogue.organisations}
+        self._stems = {id(o): content_stems(o.name) for o in catalogue.organisations}
 
-    @staticmethod
-    def _distinctive(name: str) -> set[str]:
+    def _distinctive(self, name: str) -> set[str]:
         acronyms = {fold(w) for w in re.findall(r"\b[A-Z][A-Z.]{1,}[A-Z]\b", name)}
         return {
             w
             for w in words(name)
             if len(w) >= 3
-            and w not in _GENERIC
+            and w not in self._generic
             and (w in acronyms or italian_frequency(w) <= MAX_NAME_ZIPF)
         }
 
-    def named(self, question: Question) -> list[Organisation]:
-        """The listed organisations the question names ("il Politecnico", "Legambiente")."""
-        asked = [w for w in words(question.spelled) if len(w) >= 3 and w not in _GENERIC]
+    def named(self, question: Question, shared: Collection[str] = ()) -> list[Organisation]:
+        """The listed organisations the question names ("la Fondazione Alfa", "l'ARCI"), by
+        its words but the `shared` ones."""
+        skip = self._generic | set(shared)
+        asked = [w for w in words(question.spelled) if len(w) >= 3 and w not in skip]
         found = []
         for org in self.catalogue.organisations:
             tokens = self._tokens[id(org)]
@@ -136,16 +94,45 @@ class Membership:
 
     def answer(self, question: Question) -> MembershipAnswer | None:
         folded = fold(question.spelled)
-        # A follow-up ("e Confcooperative?") takes the taking-part context from the turn before.
+        # A follow-up ("e la Fondazione Beta?") takes the taking-part context from the turn before.
         if not self.catalogue.organisations or not _TAKING_PART.search(fold(question.lexical)):
             return None
-        kinds = [kind for kind, pattern in KIND_WORDS if pattern.search(folded)]
-        if kinds:
-            return self._kinds(kinds, counting=bool(_COUNT.search(folded)))
+        if not self.kinds.kinds:
+            return self._without_kinds(question, folded)
+        asked = [(k.plural, self.catalogue.of_kind(k.label)) for k in self.kinds.asked(folded)]
+        if asked:
+            return self._kinds(asked)
         if _COUNT.search(folded) and _BODIES.search(folded):
             return self._count()
         named = self.named(question)
         return self._named(named) if named else None
+
+    def _without_kinds(self, question: Question, folded: str) -> MembershipAnswer | None:
+        """No kinds known: a body the question names ("la cooperativa Alfa"), else the bodies
+        whose names share one of its words ("le cooperative"), else the count."""
+        shared = self._sharing(question.spelled)
+        named = self.named(question, {fold(word) for word, _ in shared})
+        if named:
+            return self._named(named)
+        if shared:
+            return self._kinds(shared)
+        return self._count() if _COUNT.search(folded) and _BODIES.search(folded) else None
+
+    def _sharing(self, text: str) -> list[tuple[str, list[Organisation]]]:
+        """(the question's word, the bodies whose names have it) for each of its content words
+        that at least MIN_SHARED names share ("cooperative" → every "Cooperativa …")."""
+        groups = []
+        for word in dict.fromkeys(re.findall(r"[^\W\d_]{4,}", text.lower())):
+            folded = fold(word)
+            if folded in italian_stopwords() or _TAKING_PART.search(folded):
+                continue
+            if _COUNT.search(folded) or _BODIES.search(folded):
+                continue
+            stems = content_stems(folded)
+            members = [o for o in self.catalogue.organisations if stems & self._stems[id(o)]]
+            if len(members) >= MIN_SHARED:
+                groups.append((word, members))
+        return groups
 
     # --- the three kinds of answer ------------------------------------------------------------
     def _named(self, named: list[Organisation]) -> MembershipAnswer:
@@ -155,17 +142,14 @@ class Membership:
         head = templates.MEMBERSHIP_FOUND
         return MembershipAnswer(f"{head}\n\n" + "\n".join(lines), cited.citations(), direct)
 
-    def _kinds(self, kinds: list[str], counting: bool) -> MembershipAnswer | None:
+    def _kinds(self, groups: list[tuple[str, list[Organisation]]]) -> MembershipAnswer | None:
+        """Each asked-for kind (its plural, its members) counted and listed."""
         cited = _Cited(self.chunks)
         parts, lines = [], []
-        for kind in kinds:
-            members = (
-                self.catalogue.notes if kind == PRIVATE_CITIZENS else self.catalogue.of_kind(kind)
-            )
-            members = [m for m in members if kind in m.kinds]
+        for plural, members in groups:
             if not members:
                 continue
-            parts.append(templates.membership_count(len(members), KIND_LABELS[kind]))
+            parts.append(templates.membership_count(len(members), plural))
             lines += [templates.bullet(m.line, cited.mark(m)) for m in members]
         if not lines:
             return None
@@ -186,8 +170,15 @@ class Membership:
         return MembershipAnswer(f"{head}\n\n" + "\n".join(quotes), cited.citations(), direct)
 
 
+def _frequent_words(names: list[str]) -> set[str]:
+    """Words in FREQUENT_NAME_SHARE of the names (and in three at least)."""
+    counts = Counter(w for name in names for w in set(words(name)))
+    floor = max(3.0, FREQUENT_NAME_SHARE * len(names))
+    return {w for w, n in counts.items() if n >= floor}
+
+
 def _near(word: str, tokens: set[str]) -> bool:
-    """A misspelt or inflected name ("legambinte", "politecnici")."""
+    """A misspelt or inflected name ("fondazzione Alfa", "alfesi" for "Alfese")."""
     return len(word) >= 6 and any(len(t) >= 6 and fuzz.ratio(word, t) >= 88 for t in tokens)
 
 

@@ -17,12 +17,7 @@ from assistant.question.analysed import Question
 from assistant.question.answer_types import SPAN_TYPES
 from assistant.routes.definitions import Definitions
 from assistant.routes.membership import Membership
-from assistant.routes.profiles import (
-    ProfileMatcher,
-    compose_measures_answer,
-    is_measures_question,
-)
-from assistant.routes.roles import read_description
+from assistant.routes.profiles import ProfileMatcher, compose_measures_answer
 from core.italian import fold
 from core.models import Answer
 from indexer.stores import StoredChunk
@@ -82,7 +77,8 @@ class Router:
 
     def _measures(self, question: Question) -> Proposal | None:
         asked = question.asked
-        if is_measures_question(asked):
+        asks_for_measures = self.profiles.plan.asks_for_measures
+        if asks_for_measures(asked):
             answer = self.profiles.answer_for(asked, self.chunk_of)
             return Proposal("measures", answer, EXPLICIT) if answer is not None else None
         if question.asks in SPAN_TYPES:
@@ -91,7 +87,7 @@ class Router:
         after_measures = (
             question.followup == "bare"
             and question.previous is not None
-            and (is_measures_question(question.previous) or self._asks_for_role(question.previous))
+            and (asks_for_measures(question.previous) or self._asks_for_role(question.previous))
         )
         if not (self._asks_for_role(asked) or after_measures):
             return None
@@ -102,9 +98,8 @@ class Router:
         answer = Answer(question=asked, answer=text, abstained=False, citations=citations)
         return Proposal("measures", answer, ROLE)
 
-    @staticmethod
-    def _asks_for_role(text: str) -> bool:
+    def _asks_for_role(self, text: str) -> bool:
         """A role the measures serve ("i comuni", "un giovane") or a topic they speak of
         ("appalti"), with words that ask what the plan provides."""
-        reading = read_description(text)
+        reading = self.profiles.read(text)
         return bool(reading.targets or reading.topics) and bool(_PROVISION.search(fold(text)))

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from core.italian import content_stems, expand_acronyms, fold, lexical_text, words
+from core.italian import GENERIC_ACRONYMS, Acronyms, content_stems, fold, lexical_text, words
+
+# A corpus's table as a build derives it (`indexer.knowledge.acronyms`), plus the Italian ones.
+TABLE = Acronyms.of(
+    {
+        "cciaa": ["camera di commercio industria artigianato e agricoltura", "camera di commercio"],
+        "cmto": ["citta metropolitana di torino", "citta metropolitana"],
+        "tsi": ["torino social impact"],
+        "mef": ["ministero dell economia e delle finanze", "ministero economia e finanze"],
+    }
+).merged(GENERIC_ACRONYMS)
 
 
 @pytest.mark.parametrize(
@@ -39,7 +49,7 @@ def test_words_split_elisions_and_punctuation(text, tokens):
 
 def test_typographic_and_plain_apostrophes_give_the_same_words():
     assert words("dell’economia sociale") == words("dell'economia sociale")
-    assert lexical_text("L’impresa") == lexical_text("l'impresa") == "l impresa"
+    assert lexical_text("L’impresa", TABLE) == lexical_text("l'impresa", TABLE) == "l impresa"
 
 
 @pytest.mark.parametrize(
@@ -53,8 +63,8 @@ def test_typographic_and_plain_apostrophes_give_the_same_words():
     ],
 )
 def test_acronym_is_expanded(question, expansion):
-    assert expansion in lexical_text(question)
-    assert expand_acronyms(question).startswith(question)  # the original text is kept
+    assert expansion in lexical_text(question, TABLE)
+    assert TABLE.expand(question).startswith(question)  # the original text is kept
 
 
 @pytest.mark.parametrize(
@@ -68,13 +78,15 @@ def test_acronym_is_expanded(question, expansion):
     ],
 )
 def test_expansion_adds_the_acronym(question, acronym):
-    assert acronym in lexical_text(question).split()
+    assert acronym in lexical_text(question, TABLE).split()
 
 
 def test_both_forms_of_an_acronym_share_terms():
-    by_acronym = set(lexical_text("La CCIAA e la CmTo promuovono il Piano").split())
+    by_acronym = set(lexical_text("La CCIAA e la CmTo promuovono il Piano", TABLE).split())
     by_name = set(
-        lexical_text("La Camera di commercio e la Città metropolitana promuovono il Piano").split()
+        lexical_text(
+            "La Camera di commercio e la Città metropolitana promuovono il Piano", TABLE
+        ).split()
     )
 
     assert {"cciaa", "cmto", "camera", "commercio", "citta", "metropolitana"} <= by_acronym
@@ -91,7 +103,19 @@ def test_both_forms_of_an_acronym_share_terms():
     ],
 )
 def test_acronyms_match_whole_words_only(text):
-    assert expand_acronyms(text) == text
+    assert TABLE.expand(text) == text
+
+
+def test_tables_merge_without_losing_a_form():
+    merged = Acronyms.of({"ciss": ["consorzio intercomunale servizi sociali"]}).merged(
+        Acronyms.of({"ciss": ["consorzio dei servizi"], "ue": ["unione europea"]})
+    )
+    assert merged.as_dict() == {
+        "ciss": ["consorzio intercomunale servizi sociali", "consorzio dei servizi"],
+        "ue": ["unione europea"],
+    }
+    # Without a corpus's table only the Italian acronyms are known.
+    assert "citta metropolitana" not in lexical_text("La CmTo", GENERIC_ACRONYMS)
 
 
 def test_content_stems_drop_stopwords_and_merge_inflections():

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from assistant.templates import ABSTAIN_INSTRUCTION
+from assistant.templates import abstain_instruction
 from server.app import create_app
 from tests.support.documents import SPORTELLO
 
@@ -219,7 +219,8 @@ def test_H19_prompt_injection_in_the_question(api):
     assert r.status_code == 200
     body = r.json()
     assert body["abstained"] is True
-    assert body["answer"].startswith(ABSTAIN_INSTRUCTION)
+    plan = "Piano metropolitano per l'economia sociale di Torino 2030"  # corpus/about.toml
+    assert body["answer"].startswith(abstain_instruction(plan))
     assert_safe(body)
 
 

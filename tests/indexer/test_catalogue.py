@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
-from indexer.catalogue import extract_catalogue, targets_of
+from indexer.catalogue import extract_catalogue
+from indexer.knowledge.files import knowledge_path
+from indexer.knowledge.profiles import PlanProfiles, load_profiles
 from tests.support.documents import AREAS
+
+REPO_CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "documents"
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +47,8 @@ def test_adding_a_plan_document_adds_its_measures(catalogue, make_settings, embe
     from indexer.stores import current_build_id
 
     settings = make_settings()
+    shipped = knowledge_path(REPO_CORPUS, "profiles")  # the targets are the plan's data
+    shutil.copy(shipped, knowledge_path(settings.corpus_dir, "profiles"))
     (settings.corpus_dir / "piano-completo.md").write_text(
         "---\ndoc_id: piano-completo\ntitle: Piano completo\nsource_type: piano\n---\n\n"
         "# Piano\n\n## Le priorità\n\n### Abitare sociale\n\n"
@@ -53,11 +62,13 @@ def test_adding_a_plan_document_adds_its_measures(catalogue, make_settings, embe
     assert [m.targets for m in added.measures][1] == ["giovani"]
 
 
-def test_targets_are_read_from_the_words():
-    assert "territori_rurali" in targets_of("Sostenere il welfare nei territori rurali e montani")
-    assert "finanza" in targets_of("accesso al credito nel sistema bancario")
-    assert targets_of("Favorire il riconoscimento") == []
+def test_targets_are_read_from_the_words(corpus_settings):
+    plan = load_profiles(knowledge_path(corpus_settings.corpus_dir, "profiles"))
+    assert "territori_rurali" in plan.targets_of("Sostenere il welfare nei territori rurali")
+    assert "finanza" in plan.targets_of("accesso al credito nel sistema bancario")
+    assert plan.targets_of("Favorire il riconoscimento") == []
+    assert PlanProfiles().targets_of("accesso al credito") == []  # no profiles.toml: nobody
 
 
 def test_extraction_without_plan_documents_is_empty():
-    assert extract_catalogue([], {}).measures == []
+    assert extract_catalogue([], {}, PlanProfiles()).measures == []

@@ -1,15 +1,23 @@
-"""The list of organisations read as data: every numbered line, typed by kind from its name."""
+"""The list of organisations read as data: every numbered line, typed by kind from its name
+with the corpus's kinds (`corpus/organisation_kinds.toml`)."""
 
 from __future__ import annotations
 
 import pytest
 
-from indexer.organisations import extract_organisations, kinds_of
+from indexer.knowledge.files import knowledge_path
+from indexer.knowledge.kinds import OrganisationKinds, load_kinds
+from indexer.organisations import extract_organisations
 
 
 @pytest.fixture(scope="module")
-def catalogue(assistant):
-    return extract_organisations(assistant.index.chunks.values())
+def kinds(corpus_settings):
+    return load_kinds(knowledge_path(corpus_settings.corpus_dir, "organisation_kinds"))
+
+
+@pytest.fixture(scope="module")
+def catalogue(assistant, kinds):
+    return extract_organisations(assistant.index.chunks.values(), kinds)
 
 
 def test_every_listed_body_is_catalogued_in_order(catalogue):
@@ -37,10 +45,23 @@ def test_every_listed_body_is_catalogued_in_order(catalogue):
         ("ASL TO 4", "sanità"),
     ],
 )
-def test_kinds_come_from_the_names(name, kind):
-    assert kind in kinds_of(name)
+def test_kinds_come_from_the_names(kinds, name, kind):
+    assert kind in kinds.of(name)
 
 
-def test_a_social_enterprise_srl_is_not_a_plain_company():
-    assert kinds_of("Altrimodi Srl Impresa Sociale ETS")[0] == "cooperativa o impresa sociale"
-    assert "impresa" not in kinds_of("Altrimodi Srl Impresa Sociale ETS")
+def test_a_social_enterprise_srl_is_not_a_plain_company(kinds):
+    assert kinds.of("Altrimodi Srl Impresa Sociale ETS")[0] == "cooperativa o impresa sociale"
+    assert "impresa" not in kinds.of("Altrimodi Srl Impresa Sociale ETS")
+
+
+def test_the_note_on_private_citizens_is_of_its_kind(catalogue):
+    assert [n.line for n in catalogue.of_kind("privati cittadini")] == [
+        "135-146: alla lista degli enti si aggiungono dodici privati cittadini"
+    ]
+
+
+def test_without_kinds_a_list_is_still_read_untyped(assistant):
+    untyped = extract_organisations(assistant.index.chunks.values(), OrganisationKinds())
+    assert len(untyped.organisations) == 134
+    assert {k for o in untyped.organisations for k in o.kinds} == {"altro"}
+    assert untyped.notes[0].kinds == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assistant.question.analysed import Question
+from core.italian import Acronyms
 from core.models import Turn
 
 HISTORY = [
@@ -42,6 +43,9 @@ def test_language_and_instruction_come_from_the_users_own_words():
 
 
 def test_folded_text_and_acronyms():
-    q = Question.of("Cosa fa la CCIAA per la Città?")
+    table = Acronyms.of({"cciaa": ["camera di commercio"]})
+    q = Question.of("Cosa fa la CCIAA per la Città?").refined({}, "", table)
     assert "citta" in q.folded
     assert q.stems_with_acronyms > q.stems  # "camera di commercio" added
+    bare = Question.of("Cosa fa la CCIAA?")  # no corpus table: only the Italian acronyms
+    assert bare.stems_with_acronyms == bare.stems
