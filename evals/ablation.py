@@ -1,95 +1,122 @@
-"""`python -m evals.ablation`: what each part of the questions work contributes, dev and test apart.
+"""`python -m evals.ablation`: the learned parts against the rules they replace, and what each
+other part contributes — on dev, on test and on the second corpus.
 
-Each row switches one part off on the same index and runs the whole gold set: the glossary
-expansion, typo tolerance, the organisations catalogue, answer types (sentence preference and
-the answer-first line), the calibrated decline (hard refusals kept). Writes
-evals/results/ablation.md. Nothing is tuned here.
+Each row switches one part off on the same index (or puts back the rule a model replaced) and
+runs the whole question set: the passage ranking (rule: weighted reciprocal-rank fusion), the
+evidence model (rule: cosine + overlap + a type bonus), the outcome models (rule: answer whenever
+there is evidence, refusals kept), the answer-type tagger (none: every question "other"), the
+routes (measures, organisations, definitions), the glossary, typo tolerance; and all the rules
+at once. Writes evals/results/ablation.md. Nothing is tuned here.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from core.offline import go_offline
 from evals.report import COLUMNS
 
-# What a user gets: the report's first columns (answers, declines, follow-ups).
-METRICS = COLUMNS[:6]
+# What a user gets: the report's first columns (answers, declines, follow-ups), then hit@1.
+METRICS = [*COLUMNS[:8], ("hit@1", "hit@1")]
+
+
+def _variants() -> dict[str, Callable[..., None] | None]:
+    from assistant.answer.rules import RuleOutcome
+    from assistant.question.expansion import QueryExpander
+    from indexer.glossary import Glossary
+
+    def ranker(a):  # type: ignore[no-untyped-def]
+        a.ranker.model = None
+
+    def sentences(a):  # type: ignore[no-untyped-def]
+        a.evidence_scorer.model = None
+
+    def outcome(a):  # type: ignore[no-untyped-def]
+        a.outcomes = RuleOutcome()
+
+    def routes(a):  # type: ignore[no-untyped-def]
+        a.routed = lambda question: None
+
+    def glossary(a):  # type: ignore[no-untyped-def]
+        a.expander = QueryExpander(Glossary())
+        a.router.definitions.wordings = []
+
+    def spelling(a):  # type: ignore[no-untyped-def]
+        a.speller.correction = lambda word: None
+
+    def all_rules(a):  # type: ignore[no-untyped-def]
+        ranker(a), sentences(a), outcome(a)
+
+    return {
+        "tutto acceso (modelli appresi)": None,
+        "ordinamento: fusione RRF (la regola)": ranker,
+        "frasi: punteggio a mano (la regola)": sentences,
+        "esito: risponde se c'è evidenza (la regola)": outcome,
+        "tipo di domanda: nessun tagger": "no tagger",  # type: ignore[dict-item]
+        "senza percorsi (misure, enti, definizioni)": routes,
+        "senza glossario": glossary,
+        "senza tolleranza ai refusi": spelling,
+        "tutte le regole (nessun modello, nessun tagger)": all_rules,
+    }
+
+
+@contextmanager
+def _no_tagger(off: bool) -> Iterator[None]:
+    """Every question read as asking for nothing in particular, while the row runs."""
+    import assistant.question.analysed as analysed
+
+    saved = analysed.shipped_tagger
+    if off:
+        analysed.shipped_tagger = lambda: None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        analysed.shipped_tagger = saved  # type: ignore[assignment]
 
 
 def main(argv: list[str] | None = None) -> int:
     go_offline()
-    from assistant.question.expansion import QueryExpander
-    from assistant.routes.membership import Membership
-    from assistant.service import Assistant
     from core.settings import Settings
+    from evals.corpora import SECOND_CORPUS, ensure_index, other_corpus
     from evals.gold import load_gold
     from evals.report import RESULTS_DIR, run_system
     from evals.scoring import summarise
     from evals.systems import ours
     from indexer.embedding import PianoEmbedding
-    from indexer.glossary import Glossary
-    from indexer.organisations import OrganisationCatalogue
     from server.startup import build_assistant
 
-    settings = Settings()
-    embedder = PianoEmbedding.from_settings(settings)
-    gold = load_gold()
-
-    def no_glossary(a: Assistant) -> None:
-        a.expander = QueryExpander(Glossary())
-
-    def no_spelling(a: Assistant) -> None:
-        a.speller.correction = lambda word: None  # type: ignore[method-assign]
-
-    def no_organisations(a: Assistant) -> None:
-        a.membership = Membership(OrganisationCatalogue(organisations=[]), a.index.chunks)
-
-    def no_answer_types(a: Assistant) -> None:
-        a.answers = a.answers.model_copy(update={"type_weight": 0.0})
-        from assistant.answer import evidence
-
-        evidence.SPAN_TYPES = frozenset()  # no spans: no preference, no answer-first line
-
-    def no_calibrated_decline(a: Assistant) -> None:
-        a.answerability = a.answerability.at(0.0)
-
-    variants: dict[str, Callable[[Assistant], None] | None] = {
-        "tutto acceso": None,
-        "senza glossario": no_glossary,
-        "senza tolleranza ai refusi": no_spelling,
-        "senza catalogo degli enti": no_organisations,
-        "senza tipi di risposta": no_answer_types,
-        "senza rifiuto calibrato (solo regole fisse)": no_calibrated_decline,
-    }
+    shipped = Settings()
+    second = other_corpus(shipped, SECOND_CORPUS)
+    ensure_index(second)
+    embedder = PianoEmbedding.from_settings(shipped)
+    sets = [
+        ("test", shipped, [g for g in load_gold() if g.split == "test"]),
+        ("dev", shipped, [g for g in load_gold() if g.split == "dev"]),
+        ("secondo corpus", second.settings, load_gold(second.questions)),
+    ]
     lines = [
-        "# Ablazione — cosa porta ciascuna parte",
+        "# Ablazione — le parti apprese contro le regole che sostituiscono",
         "",
-        "`python -m evals.ablation`: una parte spenta per riga, stesso indice, tutto il gold set.",
+        "`python -m evals.ablation`: una parte spenta (o la sua regola rimessa) per riga, stesso "
+        "indice, tutte le domande. Il secondo corpus non è mai usato per scegliere nulla.",
         "",
     ]
-    for split in ("test", "dev"):
+    for title, settings, items in sets:
         lines += [
-            f"## {split}",
+            f"## {title}",
             "",
             "| variante | " + " | ".join(label for _, label in METRICS) + " |",
             "|---|" + "---|" * len(METRICS),
         ]
-        items = [g for g in gold if g.split == split]
-        for name, switch_off in variants.items():
+        for name, switch in _variants().items():
             assistant = build_assistant(settings, embedder)
-            saved = None
-            if switch_off is not None:
-                from assistant.answer import evidence
-
-                saved = evidence.SPAN_TYPES
-                switch_off(assistant)
-            row = summarise(run_system(ours(assistant), items))
-            if saved is not None:
-                from assistant.answer import evidence
-
-                evidence.SPAN_TYPES = saved
+            if callable(switch):
+                switch(assistant)
+            with _no_tagger(switch == "no tagger"):
+                row = summarise(run_system(ours(assistant), items))
             lines.append(
                 f"| {name} | "
                 + " | ".join("—" if row.get(k) is None else f"{row[k]:.3f}" for k, _ in METRICS)
@@ -97,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             print(lines[-1], file=sys.stderr)
         lines.append("")
-    out = RESULTS_DIR / "ablation.md"
+    out: Path = RESULTS_DIR / "ablation.md"
     out.write_text("\n".join(lines))
     print(out.read_text())
     return 0

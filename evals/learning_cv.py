@@ -44,7 +44,7 @@ def _weighted(rows: Rows, w: float) -> Rows:
     return replace(rows, weights=rows.weights * w)
 
 
-WRONG_COST = 3.0
+TARGET_WRONG = 0.05  # the bar for confidently wrong answers, here out of fold on dev
 
 
 def decisions(
@@ -138,15 +138,17 @@ def cross_fit(
         ),
         default=0.0,
     )
-    # The answer threshold: the best trade of right answers against confidently wrong ones,
-    # one of which costs WRONG_COST right ones (a user misled is worse than one sent to check).
-    share = float(answerable.mean())
-
-    def utility(t: float) -> float:
-        f = figures(decisions(right_p, covered_p, t, nc), right, answerable)
-        return f["cited_hit"] * share - WRONG_COST * f["confidently_wrong"]
-
-    at = max(grid, key=lambda t: (round(utility(t), 6), -t))
+    # The answer threshold: the lowest whose out-of-fold confidently-wrong share stays within
+    # TARGET_WRONG (a user misled is worse than one sent to check the closest passages).
+    at = min(
+        (
+            t
+            for t in grid
+            if figures(decisions(right_p, covered_p, t, nc), right, answerable)["confidently_wrong"]
+            <= TARGET_WRONG
+        ),
+        default=0.99,
+    )
     choices = replace(choices, answer_at=float(at), not_covered_below=float(nc))
     prior = PriorRows(dev_passages, Rows.join(sentences), right_rows, covered_rows)
     report = _report(dev_passages, oof_rank, right_p, covered_p, right, answerable, choices)
@@ -205,8 +207,8 @@ def _report(passages, oof_rank, right_p, covered_p, right, answerable, choices) 
         f"{roc_auc_score(answerable, covered_p):.3f} (con le domande risolte da un percorso o "
         "da una regola, contate come il prodotto le risolve).",
         "",
-        f"Scelte: risposta se P(giusta) ≥ {choices.answer_at:.2f} (la soglia che massimizza "
-        f"citate giuste − {WRONG_COST:g} × sbagliate con sicurezza); «non ne parlano» se "
+        f"Scelte: risposta se P(giusta) ≥ {choices.answer_at:.2f} (la soglia più bassa con al "
+        f"più {TARGET_WRONG:.0%} di sbagliate con sicurezza fuori fold); «non ne parlano» se "
         f"P(coperta) < {choices.not_covered_below:.2f}; C = {choices.C}; peso delle domande "
         f"generate {choices.generated_weight}.",
         "",

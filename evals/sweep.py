@@ -15,7 +15,6 @@ from core.offline import go_offline
 
 def main() -> int:
     go_offline()
-    from assistant.answer.evidence import score_units
     from core.settings import Settings
     from evals.gold import load_gold
     from evals.report import RESULTS_DIR
@@ -88,13 +87,7 @@ def main() -> int:
     relevance = []
     for g in dev:
         found = assistant.retrieve(g.question, g.history)
-        cands = score_units(
-            found.question,
-            found.vector,
-            found.hits,
-            assistant.index.sentence_vectors,
-            assistant.answers,
-        )
+        cands = assistant.evidence_scorer.units(found.question, found.vector, found.hits)
         relevance.append((g.expect == "abstain", max((c.cosine for c in cands), default=0.0)))
     for t in np.arange(0.80, 0.90, 0.01):
         predicted = [exp for exp, r in relevance if r < t]

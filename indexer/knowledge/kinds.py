@@ -3,8 +3,9 @@ label and plural, the words of a question that ask about it, the generic words o
 mark it ("fondazione", "^comune di") and, reviewed, the names of this corpus's bodies of that
 kind that no generic word gives away ("Banca Alfa" written only as "Alfabank").
 
-Without the file a list is still read, its bodies untyped; the membership route then groups
-them by the words their names share (`assistant.routes.membership`).
+Without the file the product's generic Italian kinds type a list's bodies (comune di…, fondazione,
+cooperativa…); bodies they do not type are grouped by the words their names share
+(`assistant.routes.membership`).
 """
 
 from __future__ import annotations
@@ -62,9 +63,13 @@ class OrganisationKinds(BaseModel):
         return [k for k in self.kinds if k.asked(folded_question)]
 
 
+DEFAULT_KINDS = Path(__file__).resolve().parent / "default_organisation_kinds.toml"
+
+
 def load_kinds(path: Path) -> OrganisationKinds:
-    """The kinds of `organisation_kinds.toml` (none without the file)."""
-    data = read_toml(path)
+    """The kinds of the corpus's `organisation_kinds.toml`; without one, the product's generic
+    Italian kinds (`default_organisation_kinds.toml`: kind words only, no body's name)."""
+    data = read_toml(path if path.exists() else DEFAULT_KINDS)
     return OrganisationKinds(
         kinds=[OrganisationKind.model_validate(k) for k in data.get("kind", [])],
         generic_name_words=data.get("generic_name_words", []),
