@@ -29,6 +29,7 @@ from assistant.question import Question
 from assistant.retrieve import Hit, HybridRetriever
 from assistant.spelling import Speller, apply_corrections
 from assistant.streaming import AnswerEvent, line_deltas
+from assistant.suggestions import NextQuestions
 from assistant.timings import Stopwatch
 from core.italian import content_stems
 from core.models import Answer, SearchResults, Turn
@@ -99,6 +100,7 @@ class Assistant:
             embedder, index.sentence_vectors, llm_settings or LLMSettings()
         )
         self.writer = AnswerWriter(llm, self.checker) if llm is not None else None
+        self.next_questions = NextQuestions(index, self.glossary)
 
     @property
     def manifest(self) -> IndexManifest:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -207,6 +209,16 @@ class OpenIndex:
     # Small indexes only (EXACT_DENSE_MAX_CHUNKS): the chunk vectors, row i being dense_ids[i].
     dense_ids: list[str] = field(default_factory=list)
     dense_vectors: np.ndarray | None = None
+
+    @cached_property
+    def documents(self) -> dict[str, list[StoredChunk]]:
+        """Each document's passages in their order (references to `chunks`, made once)."""
+        by_doc: dict[str, list[StoredChunk]] = defaultdict(list)
+        for chunk in self.chunks.values():
+            by_doc[chunk.meta.doc_id].append(chunk)
+        for passages in by_doc.values():
+            passages.sort(key=lambda c: c.meta.position)
+        return dict(by_doc)
 
 
 def open_index(settings: Settings, embedder_id: str) -> OpenIndex:
