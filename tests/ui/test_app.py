@@ -4,6 +4,7 @@ page asks and rates through the public API, like any client."""
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import textwrap
@@ -456,3 +457,57 @@ def test_without_an_index_the_page_says_so_in_italian(unindexed_url, page):
     page.locator("#conversazione [role=alert]").get_by_text("indice").wait_for()
     page.get_by_role("tab", name="Documenti").click()
     page.locator("#documenti").get_by_text("Il servizio non è pronto").wait_for()
+
+
+def test_a_poisoned_stored_conversation_is_shown_as_text(page, ui_url):
+    """What the browser kept is data: a turn written into localStorage by someone else (markup,
+    handlers, `javascript:` and foreign links) shows as text and links nowhere."""
+    from ui.layout import STORAGE_KEY
+
+    page.goto(ui_url)
+    page.get_by_label("La tua domanda").wait_for()
+    evil = "<img src=x onerror=alert(1)>"
+    citation = {
+        "n": 1,
+        "chunk_id": "x:1",
+        "doc_id": "x",
+        "title": evil,
+        "source_type": "<b>stampa</b>",
+        "publisher": evil,
+        "date": "2025",
+        "section": evil,
+        "page": None,
+        "url": "javascript:alert(2)",
+        "text": evil + " testo",
+        "quote": evil,
+        "highlights": [evil],
+        "score": 1.0,
+        "page_url": "//evil.example/documenti/x",
+        "reference": evil,
+    }
+    answer = {
+        "question": evil,
+        "answer": f"{evil} [1]",
+        "abstained": False,
+        "outcome": "answer",
+        "mode": "extractive",
+        "citations": [citation],
+        "direct": evil,
+        "suggestions": [evil],
+        "timings_ms": {},
+    }
+    record = {"turn": "t1", "answer": answer, "build": evil, "rating": None, "row": None}
+    page.evaluate(
+        "([key, value]) => localStorage.setItem(key, value)",
+        [STORAGE_KEY, json.dumps([record])],
+    )
+    page.reload()
+    turn = answers(page).first
+    turn.wait_for()
+    assert evil in turn.locator(".domanda").inner_text()
+    assert page.locator("#conversazione img, #conversazione b").count() == 0
+    assert (
+        page.locator("#conversazione a[href^='javascript'], a[href*='evil.example']").count() == 0
+    )
+    turn.locator("details.fonti").evaluate("d => d.open = true")
+    assert "Originale non disponibile online" in turn.locator("article.fonte").inner_text()
