@@ -9,6 +9,7 @@ SUBTITLE = (
 )
 # The notice: one line, and the whole of it behind "Dettagli".
 NOTICE_LINE = "Risposte automatiche, non consulenza legale."
+NOTICE_LINE_SHORT = "non è consulenza legale."  # what fits a phone's line
 NOTICE_LABEL = "Avviso"
 NOTICE_MORE = "Dettagli"
 NOTICE = (
