@@ -2,32 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
+from api.asking import Asking, asking, request_source
 from api.errors import BODY_ROUTE, error_responses
 from api.requests import AskRequest, SearchRequest
 from api.sse import answer_sse
-from api.state import Services, assistant, services, settings
+from api.state import Services, assistant, services
 from assistant.service import Assistant
-from assistant.streaming import AnswerEvent
 from core.models import Answer, SearchResults
-from core.settings import Settings
+from core.paths import ASK_STREAM, BUILD_HEADER
+from feedback.question_log import Source
 from indexer.stores import DocumentInfo
 
 router = APIRouter()
 
 Served = Annotated[Assistant, Depends(assistant)]
 State = Annotated[Services, Depends(services)]
-Config = Annotated[Settings, Depends(settings)]
-
-
-# Names the build an answer came from (the one /api/health reports), for whoever runs replicas.
-BUILD_HEADER = "X-Piano-Build"
+Ask = Annotated[Asking, Depends(asking)]
+From = Annotated[Source, Depends(request_source)]
 
 
 class Health(BaseModel):
@@ -43,14 +40,7 @@ class Health(BaseModel):
 
 
 @router.post("/api/ask", response_model=Answer, responses=error_responses(*BODY_ROUTE, 503))
-def ask(
-    body: AskRequest,
-    request: Request,
-    response: Response,
-    served: Served,
-    state: State,
-    config: Config,
-) -> Answer:
+def ask(body: AskRequest, request: Request, response: Response, asker: Ask, source: From) -> Answer:
     """Risponde a una domanda in italiano citando i passaggi dei documenti.
 
     Ogni frase della risposta è una citazione testuale seguita dal suo marcatore [n], che
@@ -58,17 +48,21 @@ def ask(
     citazioni sono i passaggi più vicini. Le domande di seguito ("E per i giovani?") vanno
     inviate con i turni precedenti in `history`. Se il server usa un LLM (`mode` = "llm"), le
     frasi sono scritte dal modello e ciascuna è verificata sul passaggio che cita.
+
+    `outcome` dice che cosa è la risposta: `answer` (le citazioni rispondono), `unsure` (i
+    passaggi più vicini, che potrebbero non rispondere) o `not_covered` (i documenti non ne
+    parlano). Ogni citazione porta `page_url`, il passaggio nella copia del documento servita
+    da questo server, con le frasi citate evidenziate; `suggestions` propone domande vicine a
+    cui i documenti rispondono.
     """
-    answer = served.ask(body.question, body.turns, body.top_k)
+    answer = asker.answer(body, source)
     request.state.timings_ms = answer.timings_ms
-    response.headers[BUILD_HEADER] = served.manifest.build_id
-    if config.feedback.log_questions:
-        state.questions.record(body.question, answer.abstained)
+    response.headers[BUILD_HEADER] = asker.served.manifest.build_id
     return answer
 
 
 @router.post(
-    "/api/ask/stream",
+    ASK_STREAM,
     response_class=StreamingResponse,
     responses={
         200: {
@@ -78,27 +72,20 @@ def ask(
         **error_responses(*BODY_ROUTE, 503),
     },
 )
-def ask_stream(body: AskRequest, served: Served, state: State, config: Config) -> StreamingResponse:
+def ask_stream(body: AskRequest, asker: Ask, source: From) -> StreamingResponse:
     """Come /api/ask, ma la risposta arriva man mano (Server-Sent Events).
 
     Eventi: `delta` ({"text": …}) con i pezzi del testo, già verificati sulle fonti, nell'ordine;
     poi `citations` (la lista delle citazioni) e `done` (la Answer completa, come /api/ask).
     Unendo i `delta` si ottiene `done.answer`. Senza LLM la risposta estrattiva arriva riga per riga.
     """
-
-    def events() -> Iterator[AnswerEvent]:
-        for event in served.ask_stream(body.question, body.turns, body.top_k):
-            if isinstance(event, Answer) and config.feedback.log_questions:
-                state.questions.record(body.question, event.abstained)
-            yield event
-
     return StreamingResponse(
-        answer_sse(events()),
+        answer_sse(asker.events(body, source)),
         media_type="text/event-stream",
         headers={
             "Cache-Control": "no-cache",
             "X-Accel-Buffering": "no",
-            BUILD_HEADER: served.manifest.build_id,
+            BUILD_HEADER: asker.served.manifest.build_id,
         },
     )
 

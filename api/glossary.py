@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Query
 
 from api.state import assistant
 from assistant.service import Assistant
-from core.italian import fold
 from indexer.glossary import GlossaryEntry
 
 router = APIRouter()
@@ -18,21 +17,16 @@ router = APIRouter()
 def glossary(
     served: Annotated[Assistant, Depends(assistant)],
     q: str | None = Query(
-        None, max_length=200, description="Solo le voci che contengono queste parole."
+        None,
+        max_length=200,
+        description="Solo le voci che contengono queste parole (o parole simili: errori di "
+        "battitura, altre desinenze), dalla più vicina.",
     ),
 ) -> list[GlossaryEntry]:
     """Il glossario del Piano: per ogni termine le parole di tutti i giorni con cui lo si
     chiama, una spiegazione semplice e il passaggio dei documenti da cui viene.
 
-    Le domande con quelle parole cercano anche il termine del Piano.
+    Le domande con quelle parole cercano anche il termine del Piano. Con `q`, la ricerca
+    tollera gli errori di battitura e ordina le voci dalla più vicina.
     """
-    entries = served.glossary.entries
-    if q and (wanted := fold(q).split()):
-        entries = [
-            e
-            for e in entries
-            if all(
-                w in fold(" ".join([e.term, *e.aliases, *e.everyday, *e.english])) for w in wanted
-            )
-        ]
-    return entries
+    return served.glossary.search(q or "")

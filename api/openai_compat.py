@@ -2,9 +2,11 @@
 
 Any OpenAI chat client can use the assistant as the model "chiedi-al-piano". The last user
 message is the question, the earlier user/assistant messages its history (system and tool
-messages are ignored: the assistant's task is not the client's to change). The reply ends with
-a "Fonti" block, and the citations travel in an extra top-level field `citations` (in the final
-chunk when streaming), with the same shape as in /api/ask.
+messages are ignored: the assistant's task is not the client's to change). The question then
+takes the one path of every question (api.asking: the same request model, limits and log entry,
+source `v1`). The reply ends with a "Fonti" block, each source linked to its passage on this
+server's copy of the document, and the citations travel in an extra top-level field `citations`
+(in the final chunk when streaming) with the same shape as in /api/ask, next to `outcome`.
 """
 
 from __future__ import annotations
@@ -14,18 +16,17 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, TypeAdapter, ValidationError
 
-from api.requests import CleanText, text_problem
+from api.asking import Asking, asking
+from api.requests import AskRequest, CleanText, text_problem
 from api.sse import sse_data
-from api.state import Services, services
 from assistant import templates
-from assistant.service import Assistant
 from assistant.streaming import AnswerEvent, TextDelta
 from core.limits import MAX_HISTORY_TURNS, MAX_TURN_CHARS
-from core.models import Citation, Turn
+from core.models import Citation, Outcome, Turn
 
 MODEL_ID = "chiedi-al-piano"
 OWNER = "chiedi-al-piano"
@@ -106,7 +107,8 @@ class CompletionChoice(BaseModel):
 
 
 class ChatCompletion(BaseModel):
-    """An OpenAI chat completion, plus `citations`, `mode` and `abstained` of our Answer."""
+    """An OpenAI chat completion, plus `citations`, `mode`, `outcome` and `abstained` of our
+    Answer."""
 
     id: str
     object: Literal["chat.completion"] = "chat.completion"
@@ -115,14 +117,19 @@ class ChatCompletion(BaseModel):
     choices: list[CompletionChoice]
     citations: list[Citation] = Field(description="The passages cited as [n] in the content.")
     mode: Literal["extractive", "llm"]
+    outcome: Outcome
     abstained: bool
 
 
-def fonti(citations: list[Citation]) -> str:
-    """The "Fonti" block that closes a reply."""
+def fonti(citations: list[Citation], base_url: str) -> str:
+    """The "Fonti" block that closes a reply: each source with its passage on this server's
+    copy of the document (`base_url` + `page_url`), then the original when known."""
     if not citations:
         return ""
-    lines = [templates.source_line(c.n, c.title, c.section, c.url) for c in citations]
+    lines = [
+        templates.sources_entry(c.n, c.title, c.section, [base_url + c.page_url, c.url])
+        for c in citations
+    ]
     return f"\n\n{templates.SOURCES_HEADING}\n" + "\n".join(lines)
 
 
@@ -153,7 +160,6 @@ def _turn_text(n: int, message: ChatMessage) -> str:
 router = APIRouter(prefix="/v1", tags=["OpenAI-compatible"])
 _question = TypeAdapter(CleanText)
 _CREATED = int(time.time())
-UNAVAILABLE = "Indice non disponibile: costruiscilo con `make index`."
 
 
 def clean_question(text: str) -> str:
@@ -170,10 +176,12 @@ def clean_question(text: str) -> str:
         ) from None
 
 
-def served(state: Annotated[Services, Depends(services)]) -> Assistant:
-    if state.assistant is None:
-        raise HTTPException(503, UNAVAILABLE)
-    return state.assistant
+def ask_request(question: str, history: list[Turn]) -> AskRequest:
+    """The OpenAI messages as the one request model of a question."""
+    try:
+        return AskRequest(question=question, history=[t.model_dump() for t in history])
+    except ValidationError as exc:
+        raise HTTPException(422, f"I messaggi non sono validi: {exc.errors()[0]['msg']}.") from None
 
 
 @router.get("/models", response_model=ModelList)
@@ -193,38 +201,39 @@ def models() -> ModelList:
     },
 )
 def chat_completions(
-    body: ChatCompletionRequest, assistant: Annotated[Assistant, Depends(served)]
+    body: ChatCompletionRequest, request: Request, asker: Annotated[Asking, Depends(asking)]
 ) -> Any:
     """Chat in formato OpenAI: l'ultimo messaggio `user` è la domanda, i messaggi
     `user`/`assistant` precedenti la cronologia; i messaggi `system` sono ignorati.
 
-    La risposta termina con un blocco "Fonti" e porta le citazioni nel campo aggiuntivo
-    `citations` (con `stream: true`, nell'ultimo chunk prima di `[DONE]`), come in /api/ask.
+    La risposta termina con un blocco "Fonti" (ogni fonte con il link al passaggio nella copia
+    del documento su questo server, e all'originale se noto) e porta le citazioni nel campo
+    aggiuntivo `citations` (con `stream: true`, nell'ultimo chunk prima di `[DONE]`), come in
+    /api/ask, insieme a `outcome` (`answer`, `unsure` o `not_covered`).
     """
-    question, history = split_messages(body.messages, clean_question)
+    asked = ask_request(*split_messages(body.messages, clean_question))
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
+    base_url = str(request.base_url).rstrip("/")
     if body.stream:
         return StreamingResponse(
-            _chunks(assistant.ask_stream(question, history), completion_id),
+            _chunks(asker.events(asked, "v1"), completion_id, base_url),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
-    answer = assistant.ask(question, history)
+    answer = asker.answer(asked, "v1")
+    content = answer.answer + fonti(answer.citations, base_url)
     return ChatCompletion(
         id=completion_id,
         created=int(time.time()),
-        choices=[
-            CompletionChoice(
-                message=CompletionMessage(content=answer.answer + fonti(answer.citations))
-            )
-        ],
+        choices=[CompletionChoice(message=CompletionMessage(content=content))],
         citations=answer.citations,
         mode=answer.mode,
+        outcome=answer.outcome,
         abstained=answer.abstained,
     )
 
 
-def _chunks(events: Iterator[AnswerEvent], completion_id: str) -> Iterator[str]:
+def _chunks(events: Iterator[AnswerEvent], completion_id: str, base_url: str) -> Iterator[str]:
     created = int(time.time())
 
     def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
@@ -245,13 +254,14 @@ def _chunks(events: Iterator[AnswerEvent], completion_id: str) -> Iterator[str]:
             if event.text:
                 yield chunk({"content": event.text})
         else:
-            if block := fonti(event.citations):
+            if block := fonti(event.citations, base_url):
                 yield chunk({"content": block})
             yield chunk(
                 {},
                 "stop",
                 citations=[c.model_dump() for c in event.citations],
                 mode=event.mode,
+                outcome=event.outcome,
                 abstained=event.abstained,
             )
     yield "data: [DONE]\n\n"

@@ -28,6 +28,7 @@ from assistant.answer.evidence import EvidenceScorer, Unit
 from assistant.answer.outcome import CorpusContext, Decision, measure
 from assistant.answer.rules import RuleOutcome
 from assistant.answer.sections import SectionTree
+from assistant.answer.suggestions import NextQuestions
 from assistant.generation.condense import condense_question
 from assistant.generation.llm import ChatLLM
 from assistant.generation.verify import SupportChecker
@@ -134,6 +135,7 @@ class Assistant:
         plan = self.knowledge.about.plan
         self.writer = AnswerWriter(llm, self.checker, plan) if llm is not None else None
         self._open_routes(index, catalogue, organisations)
+        self.next_questions = NextQuestions(index, self.glossary)
         self.analysed = 0  # questions analysed, for the test that each is analysed once
 
     def _open_routes(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+
+from core.sources import source_line
 
 # How an answer quoting one kind of source opens; a corpus's `sources.toml` may say it better
 # ("Secondo la pagina della Città metropolitana…").
@@ -86,6 +88,15 @@ def membership_total(last_number: int, notes: list[str]) -> str:
     return f"{last_number} enti elencati{extra}"
 
 
+# A next question suggested after an answer (assistant.answer.suggestions): one form, which the
+# pipeline answers from the documents whatever the heading or term put in it.
+NEXT_QUESTION = "Cosa dicono i documenti su «{topic}»?"
+
+
+def next_question(topic: str) -> str:
+    return NEXT_QUESTION.format(topic=topic)
+
+
 # A one-line note for questions in another language; the quotes stay in Italian.
 LANGUAGE_NOTES = {
     "en": "Note: the documents are in Italian, so the answer quotes them in Italian.",
@@ -118,8 +129,7 @@ def bullet(sentence: str, n: int) -> str:
 
 
 def suggestion(title: str, section: str, n: int) -> str:
-    where = f" — {section.split(' > ')[-1]}" if section else ""
-    return f"- {title}{where} [{n}]"
+    return f"- {source_line(title, section)} [{n}]"
 
 
 # --- optional LLM: prompts and the marks put on its answers --------------------------------
@@ -194,6 +204,6 @@ def flagged(sentence: str) -> str:
 SOURCES_HEADING = "Fonti:"
 
 
-def source_line(n: int, title: str, section: str, url: str | None) -> str:
-    where = f" — {section.split(' > ')[-1]}" if section else ""
-    return f"[{n}] {title}{where}" + (f" ({url})" if url else "")
+def sources_entry(n: int, title: str, section: str, links: Iterable[str | None]) -> str:
+    """One line of the "Fonti" block: [n] and the source line (core.sources)."""
+    return f"[{n}] {source_line(title, section, links)}"

@@ -45,6 +45,13 @@ TOP_K_MIN, TOP_K_MAX = 1, 20  # passages an answer or a search may return
 # Control characters refused in user text: all of C0 but tab and newlines, and DEL.
 CONTROL_CHAR_CLASS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
 CONTROL_CHARS = re.compile(f"[{CONTROL_CHAR_CLASS}]")
+
+
+def without_controls(text: str | None) -> str:
+    """`text` with its control characters blanked and its ends stripped (search boxes)."""
+    return CONTROL_CHARS.sub(" ", text or "").strip()
+
+
 # Lone UTF-16 surrogates ("\\ud800" in JSON): valid in a Python str, not encodable as UTF-8.
 SURROGATES = re.compile("[\ud800-\udfff]")
 

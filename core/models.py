@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from core.limits import MAX_TURN_CHARS
+from core.passages import page_url, quote_spans
+from core.sources import source_line
 
 
 class ChunkMeta(BaseModel):
@@ -58,6 +60,21 @@ class Citation(BaseModel):
     )
     score: float = Field(description="Retrieval score (higher is better).")
 
+    @computed_field(  # type: ignore[prop-decorator]
+        description="The passage on this server's copy of its document (a path: "
+        "/documenti/{doc_id}?…#p-…), the quoted sentences marked; `url` is the original."
+    )
+    @property
+    def page_url(self) -> str:
+        return page_url(self.doc_id, self.chunk_id, quote_spans(self.text, self.quote))
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="The source named in plain text: «title — section (original URL)»."
+    )
+    @property
+    def reference(self) -> str:
+        return source_line(self.title, self.section, [self.url])
+
 
 # The three honest outcomes of a question.
 Outcome = Literal["answer", "unsure", "not_covered"]
@@ -87,6 +104,11 @@ class Answer(BaseModel):
         description="The words that answer, verbatim from a cited quote (e.g. «30 giugno 2025», "
         "«104 persone»), when the question asks for a date, number, names, place or title; "
         "the answer's first line shows them with their marker.",
+    )
+    suggestions: list[str] = Field(
+        default_factory=list,
+        description="Next questions the documents answer, near this one (glossary terms, "
+        "neighbouring headings of the cited passages).",
     )
     timings_ms: dict[str, float] = Field(default_factory=dict)
 

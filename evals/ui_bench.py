@@ -120,7 +120,7 @@ def _page_times(page) -> tuple[list[float], list[float]]:  # type: ignore[no-unt
         out.append(page.evaluate("window.__ms"))
         own.append(
             page.evaluate(
-                f"JSON.parse(localStorage.getItem('{STORAGE_KEY}')).at(-1).timings_ms.total"
+                f"JSON.parse(localStorage.getItem('{STORAGE_KEY}')).at(-1).answer.timings_ms.total"
             )
         )
         page.wait_for_timeout(200)

@@ -1,5 +1,6 @@
 """The gap report for the plan's authors: the questions the assistant abstained on and the answers
-rated 👎, grouped by topic — the section of the documents nearest to each question."""
+rated 👎, grouped by topic — the section of the documents nearest to each question — each with
+the doors it came through (the chat, the API, /v1)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,10 @@ from feedback.store import FeedbackStore
 
 Kind = Literal["astensione", "non utile"]
 NO_TOPIC = "Senza argomento riconosciuto"
-CSV_COLUMNS = ("argomento", "tipo", "domanda", "volte", "ultima_volta", "motivi")
+CSV_COLUMNS = ("argomento", "tipo", "domanda", "volte", "ultima_volta", "canali", "motivi")
+# A feedback row's channel, in the question log's words.
+CHANNEL_SOURCE = {"ui": "chat", "api": "api"}
+Row = tuple[Kind, str, str, str | None, list[str], str]
 
 
 @dataclass
@@ -32,6 +36,7 @@ class GapItem:
     last: str = ""
     reasons: list[str] = field(default_factory=list)
     citations: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # chat, api, v1: where it was asked
 
 
 @dataclass
@@ -63,12 +68,14 @@ def _normal(question: str) -> str:
     return " ".join(fold(question).split())
 
 
-def _collect(rows: list[tuple[Kind, str, str, str | None, list[str]]]) -> list[GapItem]:
+def _collect(rows: list[Row]) -> list[GapItem]:
     items: dict[tuple[str, str], GapItem] = {}
-    for kind, question, created, reason, citations in rows:
+    for kind, question, created, reason, citations, source in rows:
         item = items.setdefault((kind, _normal(question)), GapItem(kind, question.strip()))
         item.count += 1
         item.last = max(item.last, created)
+        if source not in item.sources:
+            item.sources.append(source)
         if reason and reason not in item.reasons:
             item.reasons.append(reason)
         if citations and not item.citations:
@@ -107,13 +114,14 @@ def build_gap_report(
 ) -> GapReport:
     now = datetime.now(UTC)
     since = (now - timedelta(days=days)).isoformat(timespec="seconds") if days else None
-    rows: list[tuple[Kind, str, str, str | None, list[str]]] = []
+    rows: list[Row] = []
     for q in questions.all(abstained_only=True, since=since):
-        rows.append(("astensione", q.question, q.created, None, []))
+        rows.append(("astensione", q.question, q.created, None, [], q.source))
     abstained = len(rows)
     for f in feedback.all(since=since):
         if f.rating == "down":
-            rows.append(("non utile", f.question, f.created, f.reason, f.citations))
+            source = CHANNEL_SOURCE[f.channel]
+            rows.append(("non utile", f.question, f.created, f.reason, f.citations, source))
     items = _collect(rows)
     topic_of = _topics_from_index(items, assistant) if assistant else _topics_from_words(items)
     grouped: dict[str, list[GapItem]] = {}
@@ -148,13 +156,14 @@ def to_markdown(report: GapReport) -> str:
             "",
             f"## {md_cell(topic.topic)} ({topic.total})",
             "",
-            "| tipo | domanda | volte | ultima volta | motivi |",
-            "|---|---|---|---|---|",
+            "| tipo | domanda | volte | ultima volta | canali | motivi |",
+            "|---|---|---|---|---|---|",
         ]
         for i in topic.items:
             reasons = "; ".join(md_cell(r, 200) for r in i.reasons)
             lines.append(
-                f"| {i.kind} | {md_cell(i.question)} | {i.count} | {i.last[:10]} | {reasons} |"
+                f"| {i.kind} | {md_cell(i.question)} | {i.count} | {i.last[:10]} | "
+                f"{', '.join(i.sources)} | {reasons} |"
             )
     return "\n".join(lines) + "\n"
 
@@ -163,7 +172,15 @@ def to_csv_text(report: GapReport) -> str:
     return to_csv(
         CSV_COLUMNS,
         (
-            (t.topic, i.kind, i.question, i.count, i.last, " | ".join(i.reasons))
+            (
+                t.topic,
+                i.kind,
+                i.question,
+                i.count,
+                i.last,
+                ", ".join(i.sources),
+                " | ".join(i.reasons),
+            )
             for t in report.topics
             for i in t.items
         ),

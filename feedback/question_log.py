@@ -1,12 +1,14 @@
 """The question log: which questions were asked and which were abstained on, for the gap report.
 
-A row is the question's text, whether the assistant abstained, and when (UTC) — never who asked:
-no IP address, user agent or session. It lives in the feedback database, next to the judgements.
+A row is the question's text, whether the assistant abstained, when (UTC) and through which door
+it came (the chat page, the HTTP API, the OpenAI-compatible /v1) — never who asked: no IP address,
+user agent or session. It lives in the feedback database, next to the judgements.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Literal
 
 from pydantic import BaseModel
 from sqlalchemy import insert, select
@@ -18,12 +20,15 @@ from feedback.table import RetainedTable, utc_now
 
 log = logging.getLogger(__name__)
 
+Source = Literal["chat", "api", "v1"]
+
 
 class LoggedQuestion(BaseModel):
     id: int
     created: str
     question: str
     abstained: bool
+    source: Source = "api"
 
 
 class QuestionLog(RetainedTable):
@@ -32,9 +37,9 @@ class QuestionLog(RetainedTable):
     table = schema.questions
     _insert = insert(schema.questions)  # one statement object: compiled once, cached
 
-    def record(self, question: str, abstained: bool) -> None:
+    def record(self, question: str, abstained: bool, source: Source = "api") -> None:
         """Log one asked question. Best effort: a full disk must not cost the user the answer."""
-        row = {"created": utc_now(), "question": question, "abstained": abstained}
+        row = {"created": utc_now(), "question": question, "abstained": abstained, "source": source}
         try:
             self._purge_if_due()
             # Not durable on PostgreSQL: a log line need not wait for the disk (see run()).

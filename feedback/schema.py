@@ -43,6 +43,15 @@ questions = Table(
     Column("created", String(32), nullable=False),
     Column("question", Text, nullable=False),
     Column("abstained", Boolean, nullable=False),
+    Column("source", String(8), nullable=False, server_default="api"),  # chat, api or v1
     Index("ix_questions_created", "created"),
     sqlite_autoincrement=True,
+)
+
+# Secrets that live and die with this database (see migration 0004): the rating tokens' key.
+keys = Table(
+    "keys",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", String(128), nullable=False),
 )

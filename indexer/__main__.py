@@ -20,7 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd.add_argument(
         "--force", action="store_true", help="ricostruisce anche se nulla è cambiato"
     )
-    build_cmd.add_argument("--strict", action="store_true", help="esce con errore se un file è saltato")
+    build_cmd.add_argument(
+        "--strict", action="store_true", help="esce con errore se un file è saltato"
+    )
     build_cmd.add_argument("--quiet", action="store_true", help="niente barre di avanzamento")
     build_cmd.add_argument(
         "--wait",

@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -211,6 +213,16 @@ class OpenIndex:
     dense_vectors: np.ndarray | None = None
     # The acronyms the BM25 index was built with: its queries, and every stem, use the same.
     acronyms: Acronyms = GENERIC_ACRONYMS
+
+    @cached_property
+    def documents(self) -> dict[str, list[StoredChunk]]:
+        """Each document's passages in their order (references to `chunks`, made once)."""
+        by_doc: dict[str, list[StoredChunk]] = defaultdict(list)
+        for chunk in self.chunks.values():
+            by_doc[chunk.meta.doc_id].append(chunk)
+        for passages in by_doc.values():
+            passages.sort(key=lambda c: c.meta.position)
+        return dict(by_doc)
 
 
 def open_index(settings: Settings, embedder_id: str, build_id: str | None = None) -> OpenIndex:

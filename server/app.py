@@ -1,27 +1,28 @@
 """The one wiring point: settings → stores → Assistant → API + UI.
 
 `create_app` is what `python -m assistant serve` runs and what uvicorn's `--factory
-server.app:create_app` builds; `create_ui_app` serves the chat alone (`python -m ui`).
+server.app:create_app` builds; `create_ui_app` is the same app with `/` leading to the chat
+(`python -m ui`): the chat page asks and rates through the API, so it needs the API's routes.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from starlette.middleware import Middleware
 
-from api.app import create_api, protect
-from api.follow import following_builds
+from api.app import create_api
 from api.state import Services
 from assistant.service import Assistant
 from core.offline import go_offline
+from core.paths import DOCUMENTS
 from core.settings import Settings
 from server.indexing import product_build
 from server.startup import open_assistant, open_stores
 from server.ui_guard import UiGuard, event_paths
+from ui import document_page
 from ui.app import UI_PATH, mount_ui
 
 
@@ -49,8 +50,9 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         open_assistant,
         product_build,
         side_doors=[ui_guard(settings)],
-        side_rate_limited=event_paths(UI_PATH),
+        side_rate_limited=(*event_paths(UI_PATH), DOCUMENTS),
     )
+    app.include_router(document_page.router)
     _mount_ui(app, settings)
     return app
 
@@ -60,23 +62,9 @@ def ui_guard(settings: Settings) -> Middleware:
 
 
 def create_ui_app(settings: Settings | None = None) -> FastAPI:
-    """The chat UI alone, without the /api routes."""
-    go_offline()
-    settings = settings or Settings()
-    open_services = services_opener(settings, None)
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.services = open_services()
-        with following_builds(settings, app.state.services, open_assistant):
-            yield
-
-    app = FastAPI(
-        title="Chiedi al Piano", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
-    )
-    protect(app, settings, event_paths(UI_PATH), [ui_guard(settings)])
+    """The chat UI first: the whole app, with `/` leading to the chat."""
+    app = create_app(settings)
     app.add_api_route("/", lambda: RedirectResponse(UI_PATH), include_in_schema=False)
-    _mount_ui(app, settings)
     return app
 
 
@@ -84,9 +72,4 @@ def _mount_ui(app: FastAPI, settings: Settings) -> None:
     def services() -> Services:
         return app.state.services  # type: ignore[no-any-return]
 
-    mount_ui(
-        app,
-        get_assistant=lambda: services().assistant,
-        get_feedback=lambda: services().feedback,
-        settings=settings,
-    )
+    mount_ui(app, get_assistant=lambda: services().assistant, settings=settings)

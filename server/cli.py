@@ -110,7 +110,8 @@ def ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def serve_ui(argv: list[str] | None = None) -> int:
-    """`python -m ui`: the web interface alone (no /api routes) on the configured host and port."""
+    """`python -m ui`: the web interface (with the API it asks through) on the configured host and
+    port, `/` leading to the chat."""
     go_offline()
     parser = argparse.ArgumentParser(
         prog="python -m ui", description="Chiedi al Piano: interfaccia web"

@@ -10,59 +10,48 @@ from fastapi import FastAPI
 
 from assistant.service import Assistant
 from core.offline import go_offline
+from core.paths import UI
 from core.settings import Settings
-from feedback.store import FeedbackStore
 from indexer.knowledge.files import knowledge_path
 from indexer.knowledge.profiles import Profile, load_profiles
 from ui import labels
+from ui.documents import render_documents
 from ui.glossary_tab import build_glossary_tab
-from ui.handlers import ChatHandlers
 from ui.layout import PRIVATE, build_chat_tab
 from ui.measures_tab import build_measures_tab
+from ui.render import render
 from ui.style import JS, page_css, theme
 
-UI_PATH = "/ui"
+UI_PATH = UI
 # Gradio's queue looks for work every millisecond (and for progress every 10 ms): 3–5% of a
-# core on an idle server. Only the LLM's streamed answers go through the queue (answers,
-# ratings and the other tabs are plain calls), and they take seconds: waking up every 100 ms
-# is enough.
+# core on an idle server. No event of the page goes through the queue (the chat asks the API;
+# the tabs' events are plain calls): waking up every 100 ms is plenty.
 QUEUE_POLL_S = 0.1
 PROGRESS_POLL_S = 1.0
 
 
-def header_html() -> str:
-    return (
-        f'<header class="intestazione"><div><h1>{labels.TITLE}</h1><p>{labels.SUBTITLE}</p></div>'
-        f'<button type="button" class="pulsante tema" id="tema" aria-pressed="false" '
-        f'data-scuro="{labels.THEME_DARK}" data-chiaro="{labels.THEME_LIGHT}">'
-        f"{labels.THEME_DARK}</button></header>"
-    )
-
-
 def build_blocks(
-    get_assistant: Callable[[], Assistant | None],
-    get_feedback: Callable[[], FeedbackStore],
-    streaming: bool = False,
-    profiles: list[Profile] | None = None,
+    get_assistant: Callable[[], Assistant | None], profiles: list[Profile] | None = None
 ) -> gr.Blocks:
-    """The whole page: header, notice, and the chat, measures and documents tabs (`profiles`:
-    the plan's, for the measures form)."""
-    handlers = ChatHandlers(get_assistant, get_feedback)
+    """The whole page: header and notice, then the chat, measures, documents and glossary
+    (`profiles`: the plan's, for the measures form)."""
+
+    def documents() -> str:
+        assistant = get_assistant()
+        return render_documents(assistant.manifest if assistant is not None else None)
+
     with gr.Blocks(title=labels.TITLE, analytics_enabled=False) as demo:
-        gr.HTML(header_html(), js_on_load=None)
-        gr.HTML(f'<p class="avviso" role="note">{labels.NOTICE}</p>', js_on_load=None)
+        gr.HTML(render("header.html"), js_on_load=None)
         with gr.Tabs():
             with gr.Tab(labels.TAB_CHAT, id="chat"):
-                build_chat_tab(handlers, streaming)
+                build_chat_tab()
             with gr.Tab(labels.TAB_MEASURES, id="misure"):
                 build_measures_tab(get_assistant, profiles or [])
             with gr.Tab(labels.TAB_DOCUMENTS, id="documenti"):
                 documents_html = gr.HTML(elem_id="documenti", js_on_load=None)
             with gr.Tab(labels.TAB_GLOSSARY, id="glossario"):
                 all_terms, glossary_html = build_glossary_tab(get_assistant)
-        demo.load(
-            handlers.documents, None, documents_html, api_name="documenti", queue=False, **PRIVATE
-        )
+        demo.load(documents, None, documents_html, api_name="documenti", queue=False, **PRIVATE)
         demo.load(
             all_terms, None, glossary_html, api_name="glossario_tutto", queue=False, **PRIVATE
         )
@@ -80,19 +69,16 @@ def quiet_queue(demo: gr.Blocks) -> None:
 def mount_ui(
     app: FastAPI,
     get_assistant: Callable[[], Assistant | None],
-    get_feedback: Callable[[], FeedbackStore],
     settings: Settings,
     path: str = UI_PATH,
 ) -> FastAPI:
     """Serve the chat UI at `path` of `app`, over the Assistant that `get_assistant` returns
-    at request time; feedback goes to `get_feedback()`."""
+    at request time (the tabs; the chat asks through the app's API)."""
     go_offline()
     # Gradio reads its temp dir when Blocks are built: keep uploads/caches in the data dir.
     os.environ["GRADIO_TEMP_DIR"] = str(settings.data_dir / "gradio_tmp")
     profiles = load_profiles(knowledge_path(settings.corpus_dir, "profiles")).profiles
-    demo = build_blocks(
-        get_assistant, get_feedback, streaming=bool(settings.llm.base_url), profiles=profiles
-    )
+    demo = build_blocks(get_assistant, profiles)
     demo.queue(default_concurrency_limit=4)
     quiet_queue(demo)
     return gr.mount_gradio_app(

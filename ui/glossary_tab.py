@@ -1,5 +1,6 @@
 """The "Glossario" tab: the plan's terms with the everyday words people use for them, a plain
-explanation and the passage each comes from (escaped HTML only)."""
+explanation and the passage each comes from; the search tolerates typos and ranks the entries
+(`Glossary.search`, the same as GET /api/glossary?q=)."""
 
 from __future__ import annotations
 
@@ -8,43 +9,26 @@ from collections.abc import Callable
 import gradio as gr
 
 from assistant.service import Assistant
-from core.italian import fold
+from core.limits import without_controls
+from core.passages import document_page
 from indexer.glossary import GlossaryEntry
 from ui import labels
-from ui.chat import clean_text
-from ui.sources import esc
+from ui.render import render
 
 MAX_SEARCH_CHARS = 200
 
 
-def matching(entries: list[GlossaryEntry], text: str) -> list[GlossaryEntry]:
-    """The entries whose term, wordings or explanation hold every word of `text`."""
-    wanted = fold(text).split()
-    return [
-        e
-        for e in entries
-        if all(
-            w in fold(" ".join([e.term, *e.aliases, *e.everyday, *e.english, e.explanation]))
-            for w in wanted
-        )
-    ]
-
-
-def render_glossary(entries: list[GlossaryEntry], titles: dict[str, str]) -> str:
-    if not entries:
-        return f'<p class="glossario-vuoto">{esc(labels.GLOSSARY_NONE)}</p>'
-    items = []
-    for e in entries:
-        also = ", ".join(esc(w) for w in [*e.aliases, *e.everyday])
-        source = titles.get(e.source.doc_id, e.source.doc_id)
-        items.append(
-            f'<article class="glossario-voce"><h3>{esc(e.term)}</h3>'
-            f"<p>{esc(e.explanation)}</p>"
-            f'<p class="glossario-parole"><strong>{labels.GLOSSARY_ALSO}</strong> {also}</p>'
-            f'<p class="glossario-fonte"><strong>{labels.GLOSSARY_SOURCE}</strong> '
-            f"{esc(source)}: «{esc(e.source.phrase)}»</p></article>"
-        )
-    return f'<div class="glossario">{"".join(items)}</div>'
+def render_glossary(
+    entries: list[GlossaryEntry], titles: dict[str, str], searched: bool = False
+) -> str:
+    return render(
+        "glossary.html",
+        unavailable=False,
+        entries=entries,
+        titles=titles,
+        searched=searched,
+        page_of=document_page,
+    )
 
 
 def build_glossary_tab(
@@ -52,7 +36,7 @@ def build_glossary_tab(
 ) -> tuple[Callable[[], str], gr.HTML]:
     """Builds the tab's components inside the current gr.Tab; returns what the page fills on
     load (every entry) and where."""
-    gr.HTML(f"<p>{esc(labels.GLOSSARY_INTRO)}</p>", js_on_load=None)
+    gr.HTML(render("intro.html", text=labels.GLOSSARY_INTRO), js_on_load=None)
     search = gr.Textbox(
         label=labels.GLOSSARY_SEARCH,
         placeholder=labels.GLOSSARY_PLACEHOLDER,
@@ -64,10 +48,10 @@ def build_glossary_tab(
     def on_search(text: str | None) -> str:
         assistant = get_assistant()
         if assistant is None:
-            return f"<p>{esc(labels.UNAVAILABLE)}</p>"
+            return render("glossary.html", unavailable=True)
         titles = {d.meta.doc_id: d.meta.title for d in assistant.manifest.documents}
-        text = clean_text(text)[:MAX_SEARCH_CHARS]  # the browser's limit is not a limit
-        return render_glossary(matching(assistant.glossary.entries, text), titles)
+        text = without_controls(text)[:MAX_SEARCH_CHARS]  # the browser's limit is not a limit
+        return render_glossary(assistant.glossary.search(text), titles, searched=bool(text))
 
     for event, name in ((search.submit, "glossario"), (search.change, "glossario_filtro")):
         event(on_search, [search], shown, api_name=name, api_visibility="private", queue=False)

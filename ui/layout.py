@@ -1,5 +1,6 @@
-"""The chat tab: one HTML component whose script (ui/assets/chat.js) keeps the conversation in
-the browser and asks the server one question at a time through two server functions."""
+"""The chat tab: one HTML component whose scripts (ui/assets/turn.js, chat.js) keep the
+conversation in the browser and ask and rate through the public API (/api/ask/stream,
+/api/feedback), like any other client: the Gradio app registers no function for the chat."""
 
 from __future__ import annotations
 
@@ -9,110 +10,118 @@ from typing import Any
 import gradio as gr
 
 from core.limits import (
+    CONTROL_CHAR_CLASS,
     MAX_QUESTION_CHARS,
+    MAX_REASON_CHARS,
     MAX_UI_HISTORY_TURNS,
     MAX_UI_KEPT_ANSWERS,
     MAX_UI_TURN_CHARS,
+    SECTION_SEPARATOR,
 )
+from core.paths import ASK_STREAM, BUILD_HEADER, CHAT_SOURCE, DOCUMENTS, FEEDBACK, SOURCE_HEADER
 from ui import labels
 from ui.examples import EXAMPLES
-from ui.handlers import ChatHandlers
-from ui.sources import esc
+from ui.render import SOURCE_LABELS, render
 
 # Events are internal to the page: the public API is FastAPI's /api/*.
 PRIVATE: dict[str, Any] = {"api_visibility": "private"}
-# Bump when the stored shape or the HTML of a turn changes: older conversations are then set
-# aside rather than shown half-styled.
-STORAGE_KEY = "chiedi-al-piano:conversazione:v1"
+# Bump when the stored shape of a turn changes: older conversations are then set aside rather
+# than shown half-built. v2: a turn keeps the API's Answer itself.
+STORAGE_KEY = "chiedi-al-piano:conversazione:v2"
+# The skeletons the script fills (ui/templates/turn): the HTML is the server's, the text the
+# script sets is always text.
+TURN_PARTS = ("turn", "pending", "direct", "sources", "no_sources", "card", "badge", "next")
+SCRIPTS = ("assets/turn.js", "assets/chat.js", "assets/actions.js")
 
 # Texts the script shows (all of them here, none typed in the script).
-SCRIPT_TEXTS = {
-    name: getattr(labels, name)
-    for name in (
-        "PENDING",
-        "QUEUED_ONE",
-        "QUEUED_MANY",
-        "COUNTER",
-        "COUNTER_OVER",
-        "CLEARED",
-        "COPIED",
-        "COPY_FAILED",
-        "NETWORK",
-        "RATE_FIRST",
-        "DOWNLOAD_TITLE",
-    )
-}
-
-
-def _examples_html() -> str:
-    groups = []
-    for profile, examples in EXAMPLES.items():
-        buttons = "".join(
-            f'<li><button type="button" class="esempio" data-domanda="{esc(e.question)}">'
-            f"{esc(e.question)}</button></li>"
-            for e in examples
-        )
-        groups.append(f'<div class="esempi-gruppo"><h3>{esc(profile)}</h3><ul>{buttons}</ul></div>')
-    return (
-        f'<details class="esempi" id="esempi" open><summary>{labels.EXAMPLES_TITLE}</summary>'
-        f'<div class="esempi-griglia">{"".join(groups)}</div></details>'
-    )
-
-
-def _composer_html() -> str:
-    counter = labels.COUNTER.format(n=0, max=MAX_QUESTION_CHARS)
-    return (
-        '<form class="compositore" id="compositore" novalidate>'
-        f'<label for="domanda" class="compositore-etichetta">{labels.QUESTION_LABEL}</label>'
-        '<div class="compositore-riga">'
-        f'<textarea id="domanda" name="domanda" rows="2" autocomplete="off" '
-        f'placeholder="{esc(labels.QUESTION_PLACEHOLDER)}" '
-        'aria-describedby="contatore avviso-lunghezza stato-invio"></textarea>'
-        f'<button type="submit" class="invia" id="invia">{labels.SEND}</button></div>'
-        f'<p class="contatore" id="contatore">{counter}</p>'
-        '<p class="avviso-lunghezza" id="avviso-lunghezza" role="alert"></p>'
-        '<p class="stato-invio" id="stato-invio" role="status"></p>'
-        f'<ol class="coda" id="coda" aria-label="{labels.QUEUE_TITLE}" hidden></ol></form>'
-    )
+SCRIPT_TEXTS = (
+    "PENDING",
+    "QUEUED_ONE",
+    "QUEUED_MANY",
+    "COUNTER",
+    "COUNTER_OVER",
+    "CLEARED",
+    "RESTORED",
+    "COPIED",
+    "COPY_FAILED",
+    "NETWORK",
+    "RATE_FIRST",
+    "RATED_UP",
+    "RATED_DOWN",
+    "RATED_HINT",
+    "REASON_SAVED",
+    "RATED_ANEW",
+    "DOWNLOAD_TITLE",
+    "DOWNLOAD_WHEN",
+    "DOWNLOAD_BUILD",
+    "DOWNLOAD_NOTICE",
+    "NOTICE",
+    "QUESTION_N",
+    "ANSWER_N",
+    "QUESTION_LABEL_MD",
+    "DIRECT",
+    "MARKER_LABEL",
+    "SOURCES_TITLE",
+    "SOURCES_SUMMARY",
+    "SOURCES_CLOSEST",
+    "SECTION",
+    "PAGE",
+    "MD_PAGE",
+    "OUTCOME_UNSURE",
+    "OUTCOME_UNSURE_HINT",
+    "OUTCOME_NOT_COVERED",
+)
 
 
 def chat_shell() -> str:
-    """The chat's static HTML: the script fills the conversation and keeps it up to date."""
-    return (
-        '<section class="chat" aria-labelledby="chat-titolo">'
-        f'<h2 id="chat-titolo" class="sr-only">{labels.CHAT_HEADING}</h2>'
-        '<div class="chat-barra">'
-        f'<button type="button" class="pulsante" id="nuova">{labels.NEW_CONVERSATION}</button>'
-        f'<button type="button" class="pulsante" id="scarica">{labels.DOWNLOAD}</button>'
-        '<span class="chat-barra-stato" id="stato-barra" role="status"></span></div>'
-        f'<p class="chat-vuota" id="chat-vuota">{labels.CHAT_EMPTY}</p>'
-        '<div class="conversazione" id="conversazione"></div>'
-        f"{_examples_html()}{_composer_html()}</section>"
+    """The chat's static HTML: three examples above the question box, the rest folded."""
+    first = [examples[0] for examples in EXAMPLES.values()]
+    more = {profile: examples[1:] for profile, examples in EXAMPLES.items()}
+    return render(
+        "chat.html",
+        first=first,
+        more=more,
+        more_count=sum(len(e) for e in more.values()),
+        max_chars=MAX_QUESTION_CHARS,
     )
 
 
+def turn_parts() -> dict[str, str]:
+    return {name: render(f"turn/{name}.html", max_reason=MAX_REASON_CHARS) for name in TURN_PARTS}
+
+
 def chat_script() -> str:
-    return resources.files("ui").joinpath("assets/chat.js").read_text(encoding="utf-8")
+    folder = resources.files("ui")
+    return "\n".join(folder.joinpath(s).read_text(encoding="utf-8") for s in SCRIPTS)
 
 
-def build_chat_tab(handlers: ChatHandlers, streaming: bool) -> gr.HTML:
-    """The chat inside the current tab; `streaming` (an LLM writes the answers) shows each
-    answer as its verified sentences arrive, through a queued event instead of one call."""
-    chat = gr.HTML(
+def chat_props() -> dict[str, Any]:
+    """What the script reads from the server: texts, limits, addresses, skeletons."""
+    return {
+        "texts": {name: getattr(labels, name) for name in SCRIPT_TEXTS},
+        "templates": turn_parts(),
+        "source_labels": SOURCE_LABELS,
+        "paths": {"ask": ASK_STREAM, "feedback": FEEDBACK, "documents": DOCUMENTS},
+        "source_header": SOURCE_HEADER,
+        "source": CHAT_SOURCE,
+        "build_header": BUILD_HEADER,
+        "control_chars": CONTROL_CHAR_CLASS,
+        "section_separator": SECTION_SEPARATOR,
+        "max_chars": MAX_QUESTION_CHARS,
+        "history_turns": MAX_UI_HISTORY_TURNS,
+        "turn_chars": MAX_UI_TURN_CHARS,
+        "kept_answers": MAX_UI_KEPT_ANSWERS,
+        "storage_key": STORAGE_KEY,
+    }
+
+
+def build_chat_tab() -> gr.HTML:
+    """The chat inside the current tab."""
+    return gr.HTML(
         chat_shell(),
         html_template="${value}",
         js_on_load=chat_script(),
         elem_id="chat",
-        server_functions=handlers.server_functions(),
         apply_default_css=False,
-        texts=SCRIPT_TEXTS,
-        max_chars=MAX_QUESTION_CHARS,
-        history_turns=MAX_UI_HISTORY_TURNS,
-        turn_chars=MAX_UI_TURN_CHARS,
-        kept_answers=MAX_UI_KEPT_ANSWERS,
-        storage_key=STORAGE_KEY,
-        streaming=streaming,
-        partial=None,
+        **chat_props(),
     )
-    chat.ask(handlers.stream, None, chat, api_name="chiedi", **PRIVATE)  # type: ignore[attr-defined]
-    return chat

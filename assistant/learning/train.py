@@ -129,9 +129,7 @@ def train(
     passages = _with(passage_rows(pipeline, generated), prior.passages if prior else None, w)
     pipeline.ranker.model = _fit(passages, PASSAGE_FEATURES, choices.C["passages"])
 
-    units = _with(
-        sentence_rows(pipeline, generated, TOP_K), prior.sentences if prior else None, w
-    )
+    units = _with(sentence_rows(pipeline, generated, TOP_K), prior.sentences if prior else None, w)
     pipeline.evidence_scorer.model = _fit(units, SENTENCE_FEATURES, choices.C["sentences"])
 
     own = {q.id: n for n, q in enumerate(everyday)}

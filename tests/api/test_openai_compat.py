@@ -63,14 +63,20 @@ def test_an_extractive_answer_with_its_sources(extractive_server, assistant):
     body, fonti = content.split("\n\nFonti:\n")
     assert body == expected.answer  # the system message changed nothing
     first = expected.citations[0]
+    page = f"{extractive_server.url}{first.page_url}"
     assert fonti.splitlines()[0] == (
-        f"[1] {first.title} — {first.section.split(' > ')[-1]}"
-        + (f" ({first.url})" if first.url else "")
+        f"[1] {first.title} — {first.section.split(' > ')[-1]} ({page}"
+        + (f"; {first.url})" if first.url else ")")
     )
     assert len(fonti.splitlines()) == len(expected.citations)
     citations = _extra(completion, "citations")
     assert [c["chunk_id"] for c in citations] == [c.chunk_id for c in expected.citations]
+    assert [c["page_url"] for c in citations] == [c.page_url for c in expected.citations]
     assert _extra(completion, "mode") == "extractive" and _extra(completion, "abstained") is False
+    assert _extra(completion, "outcome") == "answer"
+    # The link in "Fonti" opens the passage on this server's copy of the document.
+    opened = httpx.get(page)
+    assert opened.status_code == 200 and "<mark" in opened.text
 
 
 def test_earlier_messages_are_the_history(extractive_server, assistant):
@@ -101,6 +107,7 @@ def test_a_streamed_extractive_answer(extractive_server, assistant):
     last = chunks[-1]
     assert last.choices[0].finish_reason == "stop"
     assert [c["n"] for c in _extra(last, "citations")] == [c.n for c in expected.citations]
+    assert _extra(last, "outcome") == "answer"
 
 
 def test_an_llm_answer_streamed_and_not(llm_server, llm):

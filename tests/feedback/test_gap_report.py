@@ -62,8 +62,32 @@ def test_asked_questions_are_logged_with_the_abstention_and_no_address(api, tmp_
     with sqlite3.connect(tmp_path / "data" / "feedback.sqlite") as db:
         columns = {c[1] for c in db.execute("PRAGMA table_info(questions)")}
         dump = "\n".join(db.iterdump())
-    assert columns == {"id", "created", "question", "abstained"}
+    assert columns == {"id", "created", "question", "abstained", "source"}
     assert "203.0.113.5" not in dump and "testclient" not in dump
+
+
+def test_every_door_logs_once_and_says_which(api):
+    """The chat page (through the stream, with its header), /api/ask and /v1: one path, one
+    log entry each, with its source; a header that is not the chat's is the API."""
+    v1 = {"model": "chiedi-al-piano", "messages": [{"role": "user", "content": ABSTAINED}]}
+    with api() as client:
+        chat = {"X-Piano-Source": "chat"}
+        assert client.post("/api/ask/stream", json={"question": ANSWERED}, headers=chat).is_success
+        assert client.post("/api/ask", json={"question": ANSWERED}, headers=chat).is_success
+        assert client.post("/api/ask", json={"question": ABSTAINED}).is_success
+        spoofed = {"X-Piano-Source": "nginx"}
+        assert client.post("/api/ask", json={"question": ABSTAINED}, headers=spoofed).is_success
+        assert client.post("/v1/chat/completions", json=v1).is_success
+        assert client.post("/v1/chat/completions", json={**v1, "stream": True}).is_success
+        logged = client.app.state.services.questions.all()
+    assert [(q.question, q.abstained, q.source) for q in logged] == [
+        (ANSWERED, False, "chat"),
+        (ANSWERED, False, "chat"),
+        (ABSTAINED, True, "api"),
+        (ABSTAINED, True, "api"),
+        (ABSTAINED, True, "v1"),
+        (ABSTAINED, True, "v1"),
+    ]
 
 
 def test_question_logging_can_be_switched_off(api):
@@ -141,9 +165,9 @@ def test_markdown_and_csv_are_inert(feedback_db, assistant):
     assert "<script>" not in md and "](javascript" not in md and "\\<script\\>" in md
     assert "| astensione | Quanto costa il biglietto del tram a Napoli? | 2 |" in md
     rows = list(csv.reader(io.StringIO(to_csv_text(report))))
-    assert rows[0] == ["argomento", "tipo", "domanda", "volte", "ultima_volta", "motivi"]
+    assert rows[0] == ["argomento", "tipo", "domanda", "volte", "ultima_volta", "canali", "motivi"]
     hostile = [r for r in rows if "HYPERLINK" in r[2]][0]
-    assert hostile[2].startswith("'=") and hostile[5] == "'@SUM(1)"
+    assert hostile[2].startswith("'=") and hostile[6] == "'@SUM(1)"
 
 
 def test_without_an_index_topics_come_from_shared_words(tmp_path):
@@ -188,4 +212,4 @@ def test_the_command_writes_both_files(
     md = (tmp_path / "out" / "gap-report.md").read_text(encoding="utf-8")
     assert "## Le priorità › Finanza a impatto sociale (1)" in md and ABSTAINED in md
     table = (tmp_path / "out" / "gap-report.csv").read_text(encoding="utf-8-sig")
-    assert table.splitlines()[0] == "argomento,tipo,domanda,volte,ultima_volta,motivi"
+    assert table.splitlines()[0] == "argomento,tipo,domanda,volte,ultima_volta,canali,motivi"

@@ -25,20 +25,30 @@ def test_store_uses_wal(store):
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_add_update_and_read_back(feedback_db):
+def test_add_revise_and_read_back(feedback_db):
     store = FeedbackStore(feedback_db)
-    row_id = store.add(QUESTION, ANSWER, "up", citations=["doc:1", "doc:2"], channel="ui")
-    store.update(row_id, rating="down", reason="Citazione fuori tema.")
+    signed = store.add_signed(QUESTION, ANSWER, "up", citations=["doc:1", "doc:2"], channel="ui")
+    assert store.revise(signed.id, signed.token, rating="down", reason="Citazione fuori tema.")
     [row] = store.all()
     assert (row.id, row.rating, row.reason, row.channel) == (
-        row_id,
+        signed.id,
         "down",
         "Citazione fuori tema.",
         "ui",
     )
     assert (row.question, row.answer, row.citations) == (QUESTION, ANSWER, ["doc:1", "doc:2"])
-    store.update(row_id, reason="")  # an emptied reason is no reason
+    assert store.revise(signed.id, signed.token, reason="")  # an emptied reason is no reason
     assert store.all()[0].reason is None
+
+
+def test_a_token_revises_its_own_row_only(feedback_db):
+    store = FeedbackStore(feedback_db)
+    mine = store.add_signed(QUESTION, ANSWER, "up")
+    other = store.add_signed("Un'altra domanda?", ANSWER, "up")
+    assert not store.revise(other.id, mine.token, rating="down")  # my token, their row
+    assert not store.revise(mine.id, "0" * 64, rating="down")  # forged
+    assert not store.revise(mine.id + 99, mine.token, rating="down")  # no such row
+    assert [r.rating for r in store.all()] == ["up", "up"]
 
 
 def test_concurrent_writers_lose_nothing(feedback_db):
@@ -96,3 +106,30 @@ def test_the_csv_export_reads_back_what_was_stored(feedback_db):
         "doc:1 doc:2",
     ]
     assert second[2:5] == ["ui", "up", QUESTION] and second[6] == ""
+
+
+def test_a_restored_file_keeps_its_key_but_a_reused_id_holds_other_content(tmp_path):
+    import shutil
+
+    path = tmp_path / "feedback.sqlite"
+    database = FeedbackDatabase(path)
+    store = FeedbackStore(database)
+    store.add_signed("Prima?", ANSWER, "up")
+    database.close()
+    shutil.copy(path, tmp_path / "copia.sqlite")  # a backup, taken here
+    database = FeedbackDatabase(path)
+    store = FeedbackStore(database)
+    mine = store.add_signed(QUESTION, ANSWER, "down")
+    database.close()
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    shutil.copy(tmp_path / "copia.sqlite", path)  # ... and restored: my row is gone
+    store = FeedbackStore(FeedbackDatabase(path))
+    theirs = store.add_signed("Un'altra domanda?", ANSWER, "up")
+    assert theirs.id == mine.id
+    assert not store.revise(mine.id, mine.token, rating="down", reason="mio")
+    assert [(r.question, r.rating, r.reason) for r in store.all()][-1] == (
+        "Un'altra domanda?",
+        "up",
+        None,
+    )

@@ -14,6 +14,7 @@ import pytest
 import uvicorn
 from playwright.sync_api import sync_playwright
 
+from core.models import Answer
 from feedback.database import FeedbackDatabase
 from feedback.store import FeedbackStore
 from server.app import create_app
@@ -37,8 +38,9 @@ WAIT_MS = 60_000
 
 
 class RecordingAssistant:
-    """The real Assistant, with a record of what the UI sent it (question and history); an
-    optional `touch` changes each answer the way the pipeline may (e.g. filling `direct`)."""
+    """The real Assistant, with a record of what the page sent it through the API (question and
+    history); an optional `touch` changes each answer the way the pipeline may (e.g. filling
+    `direct`, or saying it is `unsure`)."""
 
     def __init__(self, assistant: Any, touch: Any = None) -> None:
         self._assistant = assistant
@@ -46,11 +48,16 @@ class RecordingAssistant:
         self.calls: list[tuple[str, list[dict[str, str]]]] = []
         self.answers: list[Any] = []
 
-    def ask(self, question, history=None, top_k=None):  # noqa: ANN001, ANN201
+    def ask_stream(self, question, history=None, top_k=None):  # noqa: ANN001, ANN201
         self.calls.append((question, [t.model_dump() for t in history or []]))
-        answer = self._assistant.ask(question, history, top_k)
-        self.answers.append(self._touch(answer) if self._touch else answer)
-        return self.answers[-1]
+        for event in self._assistant.ask_stream(question, history, top_k):
+            if isinstance(event, Answer):
+                event = self._touch(event) if self._touch else event
+                self.answers.append(event)
+            yield event
+
+    def ask(self, question, history=None, top_k=None):  # noqa: ANN001, ANN201
+        return [e for e in self.ask_stream(question, history, top_k) if isinstance(e, Answer)][-1]
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._assistant, name)

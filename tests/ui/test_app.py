@@ -1,11 +1,14 @@
 """The chat page in Chromium, as a user meets it: answers with their sources, markers that
-lead to the cards, a conversation that survives a reload, nothing lost when typing fast."""
+lead to the cards, a conversation that survives a reload, nothing lost when typing fast. The
+page asks and rates through the public API, like any client."""
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
 import textwrap
-import time
+import threading
 
 import httpx
 import pytest
@@ -39,6 +42,7 @@ def in_viewport(page, locator) -> bool:  # noqa: ANN001
 def test_answer_with_linked_markers_and_scroll_to_the_newest(page, ui_url, recording):
     ARTIFACTS.mkdir(exist_ok=True)
     page.goto(ui_url)
+    page.get_by_text("Dettagli", exact=True).click()
     notice = page.get_by_role("note").inner_text()
     for words in ("non sono consulenza legale", "Camera di commercio di Torino", "questo browser"):
         assert words in notice
@@ -53,14 +57,16 @@ def test_answer_with_linked_markers_and_scroll_to_the_newest(page, ui_url, recor
     card = first.locator("article.fonte").first
     assert card.locator(".badge").inner_text() in {"Piano", "Consultazione", "Stampa"}
     assert card.locator("mark").count() >= 1
-    # Every card links to its document or says it is not online, and links back.
+    # Every card links to its passage in the document's copy here, to the original or says it
+    # is not online, and back to the answer.
     for c in first.locator("article.fonte").all():
+        assert c.locator("a.fonte-pagina").get_attribute("href").startswith("/documenti/")
         link = c.locator("a.fonte-link")
         if link.count():
             assert link.get_attribute("href").startswith("http")
             assert link.get_attribute("rel") == "noopener noreferrer"
         else:
-            assert c.get_by_text("Documento non disponibile online").is_visible()
+            assert c.get_by_text("Originale non disponibile online").is_visible()
         assert c.locator("a.torna").get_attribute("href") == f"#r-{first.get_attribute('id')}"
 
     ask_in_page(page, NUMBERS, keyboard=False)
@@ -119,24 +125,35 @@ def test_phone_shows_the_first_source_within_one_screen_of_its_answer(browser, u
     check_page(page)
 
 
-def answered_slowly(answer):  # noqa: ANN001, ANN201
-    """The real answer, 0.2 s late: the questions typed meanwhile must wait, whatever the
-    machine's speed."""
-    time.sleep(0.2)
-    return answer
+class Gate:
+    """Holds every answer until the test opens it: the questions typed meanwhile must wait,
+    whatever the machine's speed."""
+
+    def __init__(self) -> None:
+        self.open = threading.Event()
+        self.open.set()
+
+    def __call__(self, answer):  # noqa: ANN001, ANN204
+        assert self.open.wait(timeout=120), "the test never let the answer go"
+        return answer
 
 
 @pytest.fixture(scope="module")
-def slow(assistant):
-    return RecordingAssistant(assistant, answered_slowly)
+def gate():
+    return Gate()
+
+
+@pytest.fixture(scope="module")
+def slow(assistant, gate):
+    return RecordingAssistant(assistant, gate)
 
 
 @pytest.fixture(scope="module")
 def slow_url(corpus_settings, slow):
-    yield from serve(corpus_settings, slow)
+    yield from serve(corpus_settings.updated(rate_limit_per_minute=0), slow)
 
 
-def test_ten_fast_questions_are_all_answered_in_order(page, slow_url, slow):
+def test_ten_fast_questions_are_all_answered_in_order(page, slow_url, slow, gate):
     questions = [
         FIRST,
         NUMBERS,
@@ -163,9 +180,12 @@ def test_ten_fast_questions_are_all_answered_in_order(page, slow_url, slow):
                                                           characterData: true});
     }""")
     calls_before = len(slow.calls)
+    gate.open.clear()
     for question in questions:
         box.fill(question)
         box.press("Enter")
+    page.wait_for_function("document.querySelectorAll('#coda li').length === 9")
+    gate.open.set()
     page.wait_for_function(
         "document.querySelectorAll('#conversazione article.turno:not(.in-attesa)').length === 10"
     )
@@ -174,7 +194,7 @@ def test_ten_fast_questions_are_all_answered_in_order(page, slow_url, slow):
     ]
     assert shown == questions
     assert [q for q, _ in slow.calls[calls_before:]] == questions
-    assert page.evaluate("window.queued") >= 2
+    assert page.evaluate("window.queued") == 9
     assert any("in coda" in text for text in page.evaluate("window.said"))
     assert page.locator("#coda").is_hidden() and page.locator("#stato-invio").inner_text() == ""
     # Each question went out with the answers before it (the last three exchanges).
@@ -210,7 +230,7 @@ def test_reload_keeps_the_conversation_and_new_conversation_clears_it(browser, u
     check_page(page)
 
 
-def test_copy_gives_markdown_with_the_sources(browser, ui_url):
+def test_copy_gives_markdown_with_the_sources(browser, ui_url, recording):
     context, page = open_page(browser, permissions=["clipboard-read", "clipboard-write"])
     page.goto(ui_url)
     turn = ask_in_page(page, FIRST)
@@ -220,14 +240,17 @@ def test_copy_gives_markdown_with_the_sources(browser, ui_url):
     assert text.startswith(f"**Domanda:** {FIRST}")
     assert "30 giugno 2025" in text and "[1]" in text
     sources = text.split("**Fonti**", 1)[1]
-    assert sources.strip().startswith("[1] ")
-    assert "https://" in sources or "documento non disponibile online" in sources
+    first = recording.answers[-1].citations[0]
+    assert sources.strip().startswith(f"[1] {first.reference}")  # the server's one source line
+    assert f"    Nel documento: {ui_url.split('/ui/')[0]}{first.page_url}" in sources
     assert "    > " in sources  # the quoted passage
     context.close()
     check_page(page)
 
 
-def test_the_conversation_can_be_downloaded(page, ui_url):
+def test_the_conversation_can_be_downloaded_with_the_notice_the_time_and_the_build(
+    page, ui_url, assistant
+):
     page.goto(ui_url)
     ask_in_page(page, FIRST)
     ask_in_page(page, NUMBERS)
@@ -235,7 +258,11 @@ def test_the_conversation_can_be_downloaded(page, ui_url):
         page.get_by_role("button", name="Scarica la conversazione").click()
     assert download.value.suggested_filename.endswith(".md")
     text = open(download.value.path(), encoding="utf-8").read()
-    assert text.startswith("# Chiedi al Piano — conversazione del ")
+    head = text.split("---")[0]
+    assert head.startswith("# Chiedi al Piano — conversazione")
+    assert re.search(r"Scaricata il \d{1,2}/\d{1,2}/\d{4} alle \d{2}:\d{2}\.", head), head
+    assert f"Indice dei documenti: {assistant.manifest.build_id}." in head
+    assert "non sono consulenza legale" in head and "Avviso" in head
     assert text.index(FIRST) < text.index(NUMBERS)
     assert text.count("**Fonti**") == 2
 
@@ -299,28 +326,15 @@ def test_a_long_paste_is_counted_not_cut_and_the_server_holds_the_limit(page, ui
     box.fill("Quando è stato presentato il Piano?")
     assert page.locator("#avviso-lunghezza").inner_text() == ""
 
-    # The server refuses what a page that skipped its checks would send.
-    config = httpx.get(ui_url + "config").json()
-    chat = next(c for c in config["components"] if c.get("props", {}).get("elem_id") == "chat")
-    call = ui_url + "gradio_api/component_server"
-
-    def answer(question: str) -> dict:
-        body = {"question": question, "history": [], "turn": "t1"}
-        r = httpx.post(
-            call,
-            json={
-                "data": body,
-                "component_id": chat["id"],
-                "fn_name": "answer",
-                "session_hash": "prova",
-            },
-        )
-        return r.json()
-
-    assert answer("x" * 2001)["error"].startswith("La domanda è troppo lunga")
-    assert answer("Quando?\x00")["error"] == "Il testo contiene caratteri di controllo non ammessi."
+    # What a page that skipped its checks would send meets the API's own: the same limits.
+    ask = ui_url.split("/ui/")[0] + "/api/ask/stream"
+    chat = {"X-Piano-Source": "chat"}
+    too_long = httpx.post(ask, json={"question": "x" * 2001}, headers=chat)
+    assert too_long.status_code == 422 and "troppo lung" in too_long.json()["detail"]
+    control = httpx.post(ask, json={"question": "Quando?\x00"}, headers=chat)
+    assert control.status_code == 422 and "caratteri di controllo" in control.json()["detail"]
     assert len(recording.calls) == calls
-    assert "30 giugno 2025" in answer(FIRST)["html"]
+    assert "30 giugno 2025" in httpx.post(ask, json={"question": FIRST}, headers=chat).text
 
 
 def test_documents_tab_links_every_document_or_says_it_is_not_online(page, ui_url, assistant):
@@ -331,15 +345,16 @@ def test_documents_tab_links_every_document_or_says_it_is_not_online(page, ui_ur
     rows = table.locator("tbody tr")
     assert rows.count() == len(assistant.manifest.documents)
     for row in rows.all():
+        # The copy here, and the original or the words saying it is not online.
+        assert row.locator("th a").get_attribute("href").startswith("/documenti/")
         assert (
-            row.locator("a").count() == 1 or "Documento non disponibile online" in row.inner_text()
+            row.locator("td a").count() == 1
+            or "Originale non disponibile online" in row.inner_text()
         )
-    hrefs = {a.get_attribute("href") for a in table.locator("a").all()}
-    assert (
-        "https://torinosocialimpact.it/en/activities/the-metropolitan-plan-for-the-social-economy-of-turin"
-        in hrefs
-    )
-    assert any(h.startswith("http://www.cittametropolitana.torino.it/cms/") for h in hrefs)
+    originals = {a.get_attribute("href") for a in table.locator("td a").all()}
+    plan = "http://www.cittametropolitana.torino.it/cms/attivita-produttive/competitivita-innovazione/piano-metropolitano-dell-economia-sociale"
+    assert plan in originals, "the plan's original is its Italian page"
+    assert not any("/en/" in h for h in originals)
     page.set_viewport_size(PHONE)
     page.wait_for_timeout(300)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -364,10 +379,13 @@ def test_measures_tab_reads_who_you_are(page, ui_url, description, expected):
     assert "Ti abbiamo riconosciuto come" in text
     first = result.locator(".misura-testo").first
     assert expected in (first.inner_text() if first.count() else text)
-    # One line per measure, not every line marked; the document title once.
+    # One line per measure, not every line marked; each source named by the one source line and
+    # linked to its passage on the document's page.
     assert result.locator("mark").count() == 0
     if first.count():
-        assert text.count("Piano metropolitano per l'economia sociale di Torino 2030") == 1
+        source = result.locator("a.fonte-pagina").first
+        assert source.get_attribute("href").startswith("/documenti/")
+        assert source.inner_text().startswith("Piano metropolitano per l'economia sociale")
 
 
 # --- a document that carries markup ---------------------------------------------------------------
@@ -415,7 +433,7 @@ def test_markup_in_documents_and_questions_is_shown_as_text(hostile_url, page):
     assert "Redazione <i>prova</i>" in text
     assert sources.locator("b, i, script").count() == 0
     assert page.locator("a[href^='javascript']").count() == 0
-    assert "Documento non disponibile online" in text
+    assert "Originale non disponibile online" in text
     assert turn.locator(".domanda").inner_text().endswith(question)
     assert "<b>grassetto</b>" in turn.locator(".risposta").inner_text()
     assert page.locator("#conversazione").locator("b, script, img").count() == 0
@@ -435,6 +453,61 @@ def test_without_an_index_the_page_says_so_in_italian(unindexed_url, page):
     page.goto(unindexed_url)
     page.get_by_label("La tua domanda").fill(FIRST)
     page.get_by_label("La tua domanda").press("Enter")
-    page.locator("#conversazione").get_by_text("Il servizio non è pronto").wait_for()
+    # The API's own 503, in Italian, as the page's answer.
+    page.locator("#conversazione [role=alert]").get_by_text("indice").wait_for()
     page.get_by_role("tab", name="Documenti").click()
     page.locator("#documenti").get_by_text("Il servizio non è pronto").wait_for()
+
+
+def test_a_poisoned_stored_conversation_is_shown_as_text(page, ui_url):
+    """What the browser kept is data: a turn written into localStorage by someone else (markup,
+    handlers, `javascript:` and foreign links) shows as text and links nowhere."""
+    from ui.layout import STORAGE_KEY
+
+    page.goto(ui_url)
+    page.get_by_label("La tua domanda").wait_for()
+    evil = "<img src=x onerror=alert(1)>"
+    citation = {
+        "n": 1,
+        "chunk_id": "x:1",
+        "doc_id": "x",
+        "title": evil,
+        "source_type": "<b>stampa</b>",
+        "publisher": evil,
+        "date": "2025",
+        "section": evil,
+        "page": None,
+        "url": "javascript:alert(2)",
+        "text": evil + " testo",
+        "quote": evil,
+        "highlights": [evil],
+        "score": 1.0,
+        "page_url": "//evil.example/documenti/x",
+        "reference": evil,
+    }
+    answer = {
+        "question": evil,
+        "answer": f"{evil} [1]",
+        "abstained": False,
+        "outcome": "answer",
+        "mode": "extractive",
+        "citations": [citation],
+        "direct": evil,
+        "suggestions": [evil],
+        "timings_ms": {},
+    }
+    record = {"turn": "t1", "answer": answer, "build": evil, "rating": None, "row": None}
+    page.evaluate(
+        "([key, value]) => localStorage.setItem(key, value)",
+        [STORAGE_KEY, json.dumps([record])],
+    )
+    page.reload()
+    turn = answers(page).first
+    turn.wait_for()
+    assert evil in turn.locator(".domanda").inner_text()
+    assert page.locator("#conversazione img, #conversazione b").count() == 0
+    assert (
+        page.locator("#conversazione a[href^='javascript'], a[href*='evil.example']").count() == 0
+    )
+    turn.locator("details.fonti").evaluate("d => d.open = true")
+    assert "Originale non disponibile online" in turn.locator("article.fonte").inner_text()

@@ -1,10 +1,9 @@
-// The chat page (run by Gradio as the chat component's js_on_load: `element`, `props`,
-// `server`, `trigger` and `watch` are given). The conversation lives in this browser
-// (localStorage): the server keeps nothing and gets, with each question, only its last turns.
-// Questions are answered one at a time, in the order they were sent; the ones typed while an
-// answer is being made wait in a visible queue. All HTML inserted here was built by the server
-// from escaped text; text typed by the user is only ever set as textContent.
-const T = props.texts;
+// The chat page (with turn.js, the chat component's js_on_load: `element` and `props` are
+// given). The page is a client of the public API like any other: it asks through
+// /api/ask/stream (Server-Sent Events) and rates through /api/feedback, saying with a header
+// that it is the chat. The conversation lives in this browser (localStorage): the server keeps
+// nothing and gets, with each question, only its last turns. Questions are answered one at a
+// time, in the order they were sent; those waiting are kept too, so a reload loses none.
 const $ = (selector) => element.querySelector(selector);
 const log = $('#conversazione');
 const box = $('#domanda');
@@ -12,42 +11,61 @@ const counter = $('#contatore');
 const tooLong = $('#avviso-lunghezza');
 const sendState = $('#stato-invio');
 const queueList = $('#coda');
-const examples = $('#esempi');
+const guide = $('#guida');
+const bar = $('#chat-barra');
+const barState = $('#stato-barra');
+const undoButton = $('#annulla');
+const preview = $('#anteprima');
 const wide = window.matchMedia('(min-width: 900px)');
-const fill = (text, values) => text.replace(/\{(\w+)\}/g, (_, key) => values[key]);
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+// The control characters the server refuses (core/limits.py), blanked before sending.
+const CONTROL = new RegExp(`[${props.control_chars}]`, 'g');
+const QUEUE_KEY = props.storage_key + ':coda';
+const HEADERS = { 'Content-Type': 'application/json', [props.source_header]: props.source };
 
 let turns = [];
 const waiting = [];
+let current = null; // the question being answered now: kept with the waiting ones
 let busy = false;
 let epoch = 0; // bumped by "Nuova conversazione": a late answer of the old one is dropped
+let cleared = null; // what "Nuova conversazione" cleared, until "Annulla" or the next question
 
-function load() {
+function stored(key) {
   try {
-    const saved = JSON.parse(localStorage.getItem(props.storage_key) || '[]');
-    return Array.isArray(saved) ? saved.filter((t) => t && t.turn && t.html) : [];
+    const saved = JSON.parse(localStorage.getItem(key) || '[]');
+    return Array.isArray(saved) ? saved : [];
   } catch (error) {
     return [];
   }
 }
 
-function save() {
-  turns = turns.slice(-props.kept_answers);
+function keep(key, value) {
   try {
-    localStorage.setItem(props.storage_key, JSON.stringify(turns));
+    localStorage.setItem(key, JSON.stringify(value));
   } catch (error) {
     // Storage full or disabled: the conversation still works, it just will not survive a reload.
   }
 }
 
-function refreshEmpty() {
-  $('#chat-vuota').hidden = turns.length > 0 || log.children.length > 0;
+const wellFormed = (t) =>
+  t && typeof t.turn === 'string' && t.answer && Array.isArray(t.answer.citations);
+
+function save() {
+  turns = turns.slice(-props.kept_answers);
+  keep(props.storage_key, turns);
 }
 
-function show(record) {
-  const holder = document.createElement('div');
-  holder.innerHTML = record.html;
-  const node = holder.firstElementChild;
+function saveQueue() {
+  keep(QUEUE_KEY, current === null ? waiting : [current, ...waiting]);
+}
+
+function refreshEmpty() {
+  const empty = turns.length === 0 && log.children.length === 0;
+  guide.hidden = !empty;
+  bar.hidden = empty && cleared === null;
+}
+
+function show(record, number) {
+  const node = turnNode(record, number);
   const sources = node.querySelector('details.fonti');
   if (sources) sources.open = wide.matches;
   showRating(node, record);
@@ -61,16 +79,20 @@ function showRating(node, record) {
   node.querySelector('.motivo').hidden = !record.rating;
 }
 
-function scrollToTurn(node) {
-  node.scrollIntoView({ block: 'start' });
+// Focus that would fall to the page (its element hidden or gone) goes to the newest answer.
+function keepFocus(node) {
+  const active = document.activeElement;
+  if (!active || active === document.body || !active.isConnected || !active.offsetParent) {
+    node.querySelector('.risposta').focus({ preventScroll: true });
+  }
 }
 
 function history() {
   const recent = turns.slice(-Math.ceil(props.history_turns / 2));
-  const cut = (text) => text.slice(0, props.turn_chars);
+  const cut = (text) => text.replace(CONTROL, ' ').slice(0, props.turn_chars);
   return recent.flatMap((t) => [
-    { role: 'user', content: cut(t.question) },
-    { role: 'assistant', content: cut(t.answer) },
+    { role: 'user', content: cut(t.answer.question) },
+    { role: 'assistant', content: cut(t.answer.answer) },
   ]);
 }
 
@@ -88,22 +110,6 @@ function showQueue() {
   else sendState.textContent = fill(T.QUEUED_MANY, { n: waiting.length });
 }
 
-function pendingTurn(question) {
-  const node = document.createElement('article');
-  node.className = 'turno in-attesa';
-  node.setAttribute('aria-busy', 'true');
-  const heading = document.createElement('h3');
-  heading.className = 'domanda';
-  heading.textContent = question;
-  const wait = document.createElement('div');
-  wait.className = 'risposta';
-  wait.textContent = T.PENDING;
-  node.append(heading, wait);
-  log.append(node);
-  refreshEmpty();
-  return node;
-}
-
 function failedTurn(node, message) {
   node.classList.remove('in-attesa');
   node.classList.add('errore');
@@ -117,27 +123,78 @@ function newTurnId() {
   return 't' + Date.now().toString(36) + Math.floor(Math.random() * 1296).toString(36);
 }
 
+async function errorOf(response) {
+  try {
+    const body = await response.json();
+    if (body && typeof body.detail === 'string') return body.detail;
+  } catch (error) {
+    // not JSON: said below
+  }
+  return T.NETWORK;
+}
+
+// One question through /api/ask/stream: `onText` gets the text so far as it grows.
+async function requestAnswer(question, onText) {
+  const response = await fetch(props.paths.ask, {
+    method: 'POST',
+    headers: HEADERS,
+    body: JSON.stringify({ question, history: history() }),
+  });
+  if (!response.ok) return { error: await errorOf(response) };
+  const build = response.headers.get(props.build_header) || '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let text = '';
+  let answer = null;
+  for (;;) {
+    const { value, done } = await reader.read();
+    buffer += decoder.decode(value || new Uint8Array(), { stream: !done });
+    let end;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const lines = buffer.slice(0, end).split('\n');
+      buffer = buffer.slice(end + 2);
+      const name = (lines.find((l) => l.startsWith('event: ')) || '').slice(7);
+      const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+      if (name === 'delta') onText((text += JSON.parse(data).text));
+      else if (name === 'done') answer = JSON.parse(data);
+    }
+    if (done) break;
+  }
+  return answer ? { answer, build } : { error: T.NETWORK };
+}
+
 // An answer usually comes in a few tens of milliseconds: the waiting line is shown only if it
 // does not, so the page does no work of its own while the server answers (and none flickers).
 const PENDING_AFTER_MS = 150;
 
 async function ask(question) {
   const mine = epoch;
+  const turn = newTurnId();
   let node = null;
+  let sofar = ''; // the verified text received so far (with an LLM, sentence by sentence)
+  const showPartial = () => {
+    const holder = node.querySelector('.risposta');
+    fillAnswer(holder, { question, answer: sofar, citations: [], outcome: 'answer' }, turn);
+  };
   const showPending = () => {
     if (!node) {
-      node = pendingTurn(question);
-      scrollToTurn(node);
+      node = pendingNode(question);
+      log.append(node);
+      refreshEmpty();
+      if (sofar) showPartial();
+      node.scrollIntoView({ block: 'start' });
     }
     return node;
   };
   const timer = setTimeout(showPending, PENDING_AFTER_MS);
-  const request = { question, history: history(), turn: newTurnId(), number: turns.length + 1 };
+  const partial = (text) => {
+    sofar = text;
+    if (node && mine === epoch) showPartial();
+  };
   let reply;
   try {
-    reply = props.streaming
-      ? await streamed(request, showPending())
-      : await server.answer(request);
+    reply = await requestAnswer(question, partial);
   } catch (error) {
     reply = { error: T.NETWORK };
   }
@@ -146,47 +203,30 @@ async function ask(question) {
     if (node) node.remove();
     return;
   }
-  if (!reply || reply.error) {
-    failedTurn(showPending(), (reply && reply.error) || T.NETWORK);
+  if (reply.error) {
+    failedTurn(showPending(), reply.error);
     return;
   }
-  const record = { ...reply, rating: null, row: null };
+  const record = { turn, answer: reply.answer, build: reply.build, rating: null, row: null };
   turns.push(record);
   save();
-  const shown = show(record);
+  const shown = show(record, turns.length);
   if (node) node.replaceWith(shown);
   else log.append(shown);
   refreshEmpty();
-  if (examples.open && turns.length === 1) examples.open = false;
-  scrollToTurn(shown);
+  keepFocus(shown);
+  shown.scrollIntoView({ block: 'start' });
 }
-
-// With an LLM the answer grows sentence by sentence: the server pushes it into `partial`.
-let streamWaiters = {};
-function streamed(request, node) {
-  return new Promise((resolve) => {
-    streamWaiters[request.turn] = { resolve, node };
-    trigger('ask', request);
-  });
-}
-watch('partial', () => {
-  const update = props.partial;
-  const waiter = update && streamWaiters[update.turn];
-  if (!waiter) return;
-  if (update.html) waiter.node.querySelector('.risposta').innerHTML = update.html;
-  if (update.done || update.error) {
-    delete streamWaiters[update.turn];
-    waiter.resolve(update.done || { error: update.error });
-  }
-});
 
 async function drain() {
   if (busy) return;
   busy = true;
   while (waiting.length) {
-    const question = waiting.shift();
+    current = waiting.shift();
     showQueue();
-    await ask(question);
+    await ask(current);
+    current = null;
+    saveQueue();
   }
   busy = false;
   showQueue();
@@ -213,7 +253,9 @@ function submit(raw) {
     updateCounter();
     return false;
   }
+  forgetCleared();
   waiting.push(question);
+  saveQueue();
   showQueue();
   drain();
   return true;
@@ -238,7 +280,8 @@ box.addEventListener('keydown', (event) => {
   }
 });
 box.addEventListener('input', updateCounter);
-examples.addEventListener('click', (event) => {
+// Examples and suggested next questions are asked as they are written.
+element.addEventListener('click', (event) => {
   const button = event.target.closest('button[data-domanda]');
   if (button) submit(button.dataset.domanda);
 });
@@ -265,115 +308,3 @@ function backToAnswer(link) {
   answer.scrollIntoView({ block: 'nearest' });
   answer.focus({ preventScroll: true });
 }
-
-// The clipboard API needs a secure context (https or localhost): elsewhere, the old way.
-function copyByHand(text) {
-  const area = document.createElement('textarea');
-  area.value = text;
-  area.setAttribute('readonly', '');
-  area.style.position = 'fixed';
-  area.style.opacity = '0';
-  document.body.append(area);
-  area.select();
-  const done = document.execCommand('copy');
-  area.remove();
-  if (!done) throw new Error('copy refused');
-}
-
-async function copy(node, record) {
-  const state = node.querySelector('.copia-stato');
-  try {
-    if (navigator.clipboard && window.isSecureContext) {
-      await navigator.clipboard.writeText(record.markdown);
-    } else {
-      copyByHand(record.markdown);
-    }
-    state.textContent = T.COPIED;
-  } catch (error) {
-    state.textContent = T.COPY_FAILED;
-  }
-}
-
-async function rate(node, record, rating) {
-  const state = node.querySelector('.valuta-stato');
-  const reason = node.querySelector('.motivo textarea');
-  if (!rating) {
-    state.textContent = T.RATE_FIRST;
-    return;
-  }
-  let result;
-  try {
-    result = await server.rate({
-      question: record.question,
-      answer: record.answer,
-      citations: record.citations,
-      rating,
-      reason: reason.value.replace(CONTROL, ' '),
-      row: record.row,
-    });
-  } catch (error) {
-    result = { error: T.NETWORK };
-  }
-  if (result.error) {
-    state.textContent = result.error;
-    return;
-  }
-  record.rating = rating;
-  record.row = result.row;
-  save();
-  showRating(node, record);
-  state.textContent = result.message;
-}
-
-log.addEventListener('click', (event) => {
-  const target = event.target.closest('a, button');
-  if (!target) return;
-  if (target.matches('a.marcatore')) {
-    event.preventDefault();
-    revealSource(target);
-  } else if (target.matches('a.torna')) {
-    event.preventDefault();
-    backToAnswer(target);
-  } else if (target.dataset.azione) {
-    const node = target.closest('.turno');
-    const record = recordOf(node);
-    if (!record) return;
-    const action = target.dataset.azione;
-    if (action === 'copia') copy(node, record);
-    else rate(node, record, action === 'motivo' ? record.rating : action);
-  }
-});
-
-$('#nuova').addEventListener('click', () => {
-  epoch += 1;
-  waiting.length = 0;
-  turns = [];
-  save();
-  log.replaceChildren();
-  examples.open = true;
-  showQueue();
-  refreshEmpty();
-  $('#stato-barra').textContent = T.CLEARED;
-  box.focus();
-});
-
-$('#scarica').addEventListener('click', () => {
-  const day = new Date().toISOString().slice(0, 10);
-  const title = '# ' + fill(T.DOWNLOAD_TITLE, { date: day });
-  const text = [title, ...turns.map((t) => t.markdown)].join('\n\n---\n\n') + '\n';
-  const link = document.createElement('a');
-  link.href = URL.createObjectURL(new Blob([text], { type: 'text/markdown;charset=utf-8' }));
-  link.download = `chiedi-al-piano-${day}.md`;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
-});
-
-turns = load();
-log.replaceChildren(...turns.map(show));
-if (turns.length) {
-  examples.open = false;
-  requestAnimationFrame(() => scrollToTurn(log.lastElementChild));
-}
-refreshEmpty();
-updateCounter();
-if (wide.matches) box.focus({ preventScroll: true }); // on a phone it would pop the keyboard up
