@@ -13,14 +13,14 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from starlette.middleware import Middleware
 
-from api.app import create_api, protect
+from api.app import create_api, list_doors, protect
 from api.follow import following_builds
 from api.state import Services
 from assistant.service import Assistant
 from core.offline import go_offline
 from core.settings import Settings
 from server.startup import open_assistant, open_stores
-from server.ui_guard import UiGuard, event_paths
+from server.ui_guard import UiGuard, gradio_blocks, ui_doors
 from ui.app import UI_PATH, mount_ui
 
 
@@ -46,8 +46,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         settings,
         services_opener(settings, assistant),
         open_assistant,
-        side_doors=[ui_guard(settings)],
-        side_rate_limited=event_paths(UI_PATH),
+        side_guards=[ui_guard(settings)],
     )
     _mount_ui(app, settings)
     return app
@@ -72,7 +71,7 @@ def create_ui_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="Chiedi al Piano", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
     )
-    protect(app, settings, event_paths(UI_PATH), [ui_guard(settings)])
+    protect(app, settings, [ui_guard(settings)])
     app.add_api_route("/", lambda: RedirectResponse(UI_PATH), include_in_schema=False)
     _mount_ui(app, settings)
     return app
@@ -88,3 +87,5 @@ def _mount_ui(app: FastAPI, settings: Settings) -> None:
         get_feedback=lambda: services().feedback,
         settings=settings,
     )
+    # The UI's doors join the app's list: the rate limit counts them, the guard opens only them.
+    list_doors(app, ui_doors(gradio_blocks(app, UI_PATH), UI_PATH))

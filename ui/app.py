@@ -17,6 +17,7 @@ from ui.glossary_tab import build_glossary_tab
 from ui.handlers import ChatHandlers
 from ui.layout import PRIVATE, build_chat_tab
 from ui.measures_tab import build_measures_tab
+from ui.sessions import bound_sessions
 from ui.style import JS, page_css, theme
 
 UI_PATH = "/ui"
@@ -88,7 +89,7 @@ def mount_ui(
     demo = build_blocks(get_assistant, get_feedback, streaming=bool(settings.llm.base_url))
     demo.queue(default_concurrency_limit=4)
     quiet_queue(demo)
-    return gr.mount_gradio_app(
+    gr.mount_gradio_app(
         app,
         demo,
         path=path,
@@ -101,3 +102,6 @@ def mount_ui(
         mcp_server=False,
         show_error=False,
     )
+    protection = settings.protection
+    bound_sessions(app, path, protection.ui_sessions, protection.ui_session_idle_s)
+    return app

@@ -115,10 +115,13 @@ def test_H35_the_work_of_a_client_that_left_is_dropped(server):
 # --- 2. the chat UI's Gradio endpoints ------------------------------------------------------
 
 
+DOCUMENTS_EVENT = {"data": [], "fn_index": 5, "session_hash": "abc"}  # the documents tab
+
+
 def test_H36_the_ui_event_endpoints_share_the_rate_limit(server):
     with client(server) as c:
         codes = [
-            c.post("/ui/gradio_api/run/documenti", json={"data": []}).status_code
+            c.post("/ui/gradio_api/run/predict", json=DOCUMENTS_EVENT).status_code
             for _ in range(LIMIT + 5)
         ]
         assert codes[:LIMIT] == [200] * LIMIT and set(codes[LIMIT:]) == {429}
@@ -169,7 +172,8 @@ def test_H40_a_lone_surrogate_in_a_v1_history_message_is_an_italian_422(server):
     [
         ("/ui/gradio_api/queue/join", {"data": [], "fn_index": 999, "session_hash": "abc"}),
         ("/ui/gradio_api/run/predict", {"data": [], "fn_index": 999}),
-        ("/ui/gradio_api/call/v2/chiedi", {"data": ["x"]}),
+        ("/ui/gradio_api/run/predict", {"data": [None], "fn_index": 0}),  # a queued function
+        ("/ui/gradio_api/queue/join", {"data": [], "fn_index": 5, "session_hash": "abc"}),
     ],
 )
 def test_H41_a_malformed_ui_event_is_an_italian_4xx(server, path, body):
@@ -205,7 +209,7 @@ def test_H43_the_api_docs_load_nothing_from_another_host(server):
 def test_H44_forwarded_host_headers_are_not_reflected_into_the_ui_config(server):
     with client(server) as c:
         config = c.get(
-            "/ui/config",
+            "/ui/",  # the page carries its config
             headers={"X-Forwarded-Host": "evil.example", "X-Gradio-Server": "http://evil.example"},
         ).text
     assert "evil.example" not in config
@@ -217,7 +221,7 @@ def test_H45_the_ui_gives_no_cors_to_other_origins(server):
         preflight = c.options(
             "/ui/gradio_api/queue/join", headers={**origin, "Access-Control-Request-Method": "POST"}
         )
-        simple = c.get("/ui/config", headers=origin)
+        simple = c.get("/ui/", headers=origin)
     for r in (preflight, simple):
         assert not [h for h in r.headers if h.lower().startswith("access-control-")], r.headers
 
@@ -225,7 +229,7 @@ def test_H45_the_ui_gives_no_cors_to_other_origins(server):
 def test_H46_ui_error_messages_name_no_server_path(server):
     with client(server) as c:
         r = c.get("/ui/gradio_api/file=/etc/passwd")
-    italian(r, 403, "Accesso non consentito")
+    italian(r, 404, "Risorsa non trovata")
     assert "/etc" not in r.text and str(server.data_dir) not in r.text
 
 
@@ -243,6 +247,53 @@ def test_H48_the_days_of_the_gap_report_have_their_own_range(server):
     with client(server, headers={"X-Admin-Key": ADMIN}) as c:
         italian(c.get("/api/admin/gap-report?days=0"), 422, "deve essere almeno 1")
         italian(c.get("/api/admin/gap-report?days=5000"), 422, "al massimo 3650")
+
+
+# --- 7. Gradio's own doors: only those the page uses ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/ui/gradio_api/dev/reload"),  # a stream polling 20 times a second
+        ("GET", "/ui/gradio_api/info"),
+        ("GET", "/ui/gradio_api/openapi.json"),
+        ("GET", "/ui/openapi.json"),
+        ("GET", "/ui/monitoring"),
+        ("GET", "/ui/monitoring/summary"),
+        ("GET", "/ui/config"),
+        ("POST", "/ui/login"),
+        ("POST", "/ui/gradio_api/run/chiedi"),
+        ("POST", "/ui/gradio_api/call/chiedi"),
+        ("POST", "/ui/gradio_api/api/chiedi"),
+        ("GET", "/ui/gradio_api/mcp/schema"),
+    ],
+)
+def test_H49_gradio_paths_the_page_never_calls_answer_404(server, method, path):
+    with client(server) as c:
+        r = c.request(method, path, json={"data": [None]} if method == "POST" else None)
+    italian(r, 404, "Risorsa non trovata")
+    assert "0x7f" not in r.text and "functools" not in r.text
+
+
+def test_H50_process_recording_takes_no_file_and_keeps_none(server):
+    with client(server) as c:
+        r = c.post(
+            "/ui/gradio_api/process_recording",
+            files={"audio": ("registrazione.wav", b"RIFF" + b"\0" * 4000, "audio/wav")},
+        )
+    italian(r, 404, "Risorsa non trovata")
+    assert not list(server.data_dir.rglob("registrazione*"))
+
+
+def test_H51_the_page_still_works_through_the_open_doors(server):
+    with client(server) as c:
+        page = c.get("/ui/")
+        assert page.status_code == 200
+        for asset in re.findall(r'(?:src|href)="\./(assets/[^"]+)"', page.text)[:5]:
+            assert c.get(f"/ui/{asset}").status_code == 200, asset
+        r = c.post("/ui/gradio_api/run/predict", json=DOCUMENTS_EVENT)
+        assert r.status_code == 200 and "Documenti indicizzati" in r.text
 
 
 def test_every_side_door_is_in_the_table_of_docs():
