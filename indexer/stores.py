@@ -209,8 +209,12 @@ class OpenIndex:
     dense_vectors: np.ndarray | None = None
 
 
-def open_index(settings: Settings, embedder_id: str) -> OpenIndex:
-    manifest = current_manifest(settings)
+def open_index(settings: Settings, embedder_id: str, build_id: str | None = None) -> OpenIndex:
+    """The build CURRENT names, or `build_id` (an earlier one, when the current is damaged)."""
+    if build_id is None:
+        manifest = current_manifest(settings)
+    else:
+        manifest = read_manifest(settings.builds_dir / build_id)
     if manifest is None:
         raise IndexMissing(
             f"Nessun indice in {settings.data_dir}. Costruiscilo con `make index` "
