@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from api.requests import FilledText
 from api.state import assistant
 from assistant.citations import citation
 from assistant.profiles import PROFILES, MeasureMatch, Profile
@@ -48,11 +49,9 @@ class MatchRequest(BaseModel):
     profile: ProfileId | None = Field(
         None, description="Id di un profilo (vedi `profiles` in GET /api/measures)."
     )
-    description: str | None = Field(
+    description: FilledText | None = Field(
         None,
-        min_length=1,
         max_length=MAX_QUESTION_CHARS,
-        pattern=r"\S",
         description="Descrizione libera, es. «Ho 26 anni e vorrei fondare una cooperativa sociale».",
     )
 

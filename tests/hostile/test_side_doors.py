@@ -296,6 +296,102 @@ def test_H51_the_page_still_works_through_the_open_doors(server):
         assert r.status_code == 200 and "Documenti indicizzati" in r.text
 
 
+# --- 8. clients that hang up during a streamed answer --------------------------------------
+
+
+def hang_up_after_the_first_bytes(server, path: str, body: dict) -> None:
+    import socket
+
+    raw = json.dumps(body).encode()
+    with socket.create_connection(("127.0.0.1", server.port)) as s:
+        s.sendall(
+            f"POST {path} HTTP/1.1\r\nHost: piano\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(raw)}\r\n\r\n".encode()
+            + raw
+        )
+        s.recv(100)  # the stream has started
+
+
+def test_H52_a_dropped_stream_is_one_info_line_and_no_traceback(server):
+    before = server.log.stat().st_size
+    question = {"role": "user", "content": "Quali sono gli obiettivi del Piano?"}
+    for n in range(10):
+        hang_up_after_the_first_bytes(
+            server, "/v1/chat/completions", {"stream": True, "messages": [question]}
+        )
+        hang_up_after_the_first_bytes(server, "/api/ask/stream", {"question": f"Misure {n}?"})
+    deadline = time.monotonic() + 60  # until the server has written the 20 lines
+    while len([r for r in request_lines(server) if r["path"].endswith(("stream", "tions"))]) < 20:
+        assert time.monotonic() < deadline, "not every dropped stream was logged"
+        time.sleep(0.2)
+    written = server.log.read_bytes()[before:].decode("utf-8", errors="replace")
+    assert "Traceback" not in written and '"level": "ERROR"' not in written
+    assert len(written.splitlines()) <= 20 and len(written.encode()) <= 20 * 400, written[:2000]
+
+
+# --- 9. Italian everywhere, plain text in every field ----------------------------------------
+
+ENGLISH = ("Input should", "Field required", "String should", "List should", "Invalid HTTP")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"messages": []},
+        {"messages": "ciao"},
+        {"messages": [{"role": "bot", "content": "ciao"}]},
+        {"messages": [{"role": "user", "content": [{"type": "text"}]}]},
+        {"messages": [{"role": "user", "content": "ciao"}], "stream": "sì"},
+        {},
+    ],
+)
+def test_H53_v1_refusals_are_in_italian_down_to_each_error(server, body):
+    with client(server) as c:
+        r = c.post("/v1/chat/completions", json=body)
+    assert r.status_code == 422, r.text
+    assert not [w for w in ENGLISH if w in r.text], r.text
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"Content-Length: abc\r\n\r\n{}",
+        b"Content-Length: 5\r\nContent-Length: 7\r\n\r\n{}",
+        b"Intestazione senza due punti\r\n\r\n",
+    ],
+)
+def test_H54_a_malformed_request_gets_an_italian_400(server, raw):
+    import socket
+
+    with socket.create_connection(("127.0.0.1", server.port)) as s:
+        s.sendall(b"POST /api/ask HTTP/1.1\r\nHost: piano\r\n" + raw)
+        reply = b""
+        while chunk := s.recv(4096):
+            reply += chunk
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400") and b"application/json" in head
+    assert "Richiesta HTTP non valida" in json.loads(body)["detail"]
+
+
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/api/measures/match", {"description": "cooperativa\u0000sociale"}),
+        ("/api/measures/match", {"description": "giovani\u001b[31m"}),
+        ("/api/measures/match", {"description": " \n\t "}),
+        ("/api/feedback", {"question": "   ", "answer": "a", "rating": "up"}),
+        ("/api/feedback", {"question": "q", "answer": "\n", "rating": "up"}),
+        ("/api/feedback", {"question": "q", "answer": "a", "rating": "up", "citations": [" "]}),
+        ("/api/ask", {"question": "E i giovani?", "history": [{"role": "user", "content": "  "}]}),
+    ],
+)
+def test_H55_every_text_field_is_plain_and_not_only_spaces(server, path, body):
+    with client(server) as c:
+        r = c.post(path, json=body)
+    assert r.status_code == 422, r.text
+    assert "controllo" in r.text or "vuot" in r.text, r.text
+
+
 def test_every_side_door_is_in_the_table_of_docs():
     table = (REPO / "docs" / "hostile-inputs.md").read_text(encoding="utf-8")
     ids = set(re.findall(r"def test_(H\d\d)", Path(__file__).read_text()))
