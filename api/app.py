@@ -33,11 +33,13 @@ def create_api(
     open_services: Callable[[], Services],
     open_assistant: OpenAssistant,
     side_guards: Sequence[Middleware] = (),
+    eval_pages: tuple[str, ...] = (),
 ) -> FastAPI:
     """The API; `open_services` runs at start-up (the index is opened then, not at import),
     `open_assistant` reopens the index after an admin reindex. `side_guards` guard what the
     server mounts beside the API (the chat UI); the server then adds the mounted app's doors
-    to `app.state.doors` (see `list_doors`)."""
+    to `app.state.doors` (see `list_doors`); the pages under `eval_pages` may run `Function()`
+    (see `api.headers`)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -56,7 +58,7 @@ def create_api(
         redoc_url=None,
     )
     app.state.settings = settings
-    protect(app, settings, side_guards)
+    protect(app, settings, side_guards, eval_pages)
     install_error_handlers(app)
     add_offline_docs(app)
     app.include_router(answers.router)
@@ -78,7 +80,12 @@ def list_doors(app: FastAPI, mounted: Sequence[Door] = ()) -> Doors:
     return app.state.doors  # type: ignore[no-any-return]
 
 
-def protect(app: FastAPI, settings: Settings, side_guards: Sequence[Middleware] = ()) -> None:
+def protect(
+    app: FastAPI,
+    settings: Settings,
+    side_guards: Sequence[Middleware] = (),
+    eval_pages: tuple[str, ...] = (),
+) -> None:
     """Everything in front of the routes, from the outside in: the request id, the request log
     (timings, last-resort 500), security headers, metrics, the private side, CORS, the per-client rate
     limit (over `app.state.doors`), the body limit, the side doors' own guards, and the watch
@@ -101,6 +108,6 @@ def protect(app: FastAPI, settings: Settings, side_guards: Sequence[Middleware] 
     if protection.internal_endpoints == "private":
         app.add_middleware(PrivateEndpoints)
     instrument(app)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, eval_prefixes=eval_pages)
     app.add_middleware(RequestLog)
     app.add_middleware(RequestIds)

@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         services_opener(settings, assistant),
         open_assistant,
         side_guards=[ui_guard(settings)],
+        eval_pages=(UI_PATH,),
     )
     _mount_ui(app, settings)
     return app
@@ -71,7 +72,7 @@ def create_ui_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="Chiedi al Piano", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
     )
-    protect(app, settings, [ui_guard(settings)])
+    protect(app, settings, [ui_guard(settings)], eval_pages=(UI_PATH,))
     app.add_api_route("/", lambda: RedirectResponse(UI_PATH), include_in_schema=False)
     _mount_ui(app, settings)
     return app
