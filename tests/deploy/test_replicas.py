@@ -337,3 +337,18 @@ def test_a_replica_killed_under_load_costs_the_clients_nothing(stack):
         timeout=30,
     )
     assert r.status_code == 201  # a refused connection is skipped for feedback too
+
+
+# --- 7. nginx's logs name no client --------------------------------------------------------------
+
+
+def test_nginx_logs_name_no_client_address(stack):
+    with client_from(base_url=stack.nginx.url, timeout=30) as http:
+        big = http.post("/api/feedback", content=b"x" * 100_000)  # refused by nginx: 413
+        assert big.status_code == 413 and "64 kB" in big.json()["detail"]
+        for _ in range(3):  # after the kill above, some of these meet the dead replica first
+            http.get("/api/health")
+    logs = [stack.nginx.root / name for name in ("error.log", "chiedi-al-piano.error.log")]
+    logs += [stack.nginx.root / "chiedi-al-piano.access.log"]
+    text = "\n".join(p.read_text(errors="replace") for p in logs if p.exists())
+    assert "client:" not in text and "127.0.0.2" not in text, text[-2000:]
