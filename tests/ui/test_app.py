@@ -3,6 +3,8 @@ lead to the cards, a conversation that survives a reload, nothing lost when typi
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
 import textwrap
 import time
@@ -300,7 +302,10 @@ def test_a_long_paste_is_counted_not_cut_and_the_server_holds_the_limit(page, ui
     assert page.locator("#avviso-lunghezza").inner_text() == ""
 
     # The server refuses what a page that skipped its checks would send.
-    config = httpx.get(ui_url + "config").json()
+    page_html = httpx.get(ui_url).text  # the page carries its config (/config is closed)
+    config = json.loads(
+        re.search(r"window\.gradio_config = (\{.*?\});\s*</script>", page_html, re.S)[1]
+    )
     chat = next(c for c in config["components"] if c.get("props", {}).get("elem_id") == "chat")
     call = ui_url + "gradio_api/component_server"
 
@@ -399,7 +404,7 @@ def hostile_url(make_settings, embedder):
     yield from serve(settings, build_assistant(settings, embedder))
 
 
-def test_markup_in_documents_and_questions_is_shown_as_text(hostile_url, page):
+def test_markup_in_documents_is_dropped_and_in_questions_shown_as_text(hostile_url, page):
     page.goto(hostile_url)
     question = (
         "Quando apre il mercato solidale di Barriera? <b>ciao</b> <img src=x onerror=alert(3)>"
@@ -408,16 +413,16 @@ def test_markup_in_documents_and_questions_is_shown_as_text(hostile_url, page):
     turn.locator("details.fonti").evaluate("d => d.open = true")
     sources = turn.locator("details.fonti")
     text = sources.inner_text()
-    assert "<b>grassetto</b>" in text
-    assert "<script>alert(1)</script>" in text
+    # The document's markup was dropped at indexing (indexer/plain.py): its words stay.
+    assert "<b>" not in text and "<script" not in text and "alert" not in text
     assert "${1+1}" in text
-    assert "Nota <b>interna</b> sul mercato solidale" in text
-    assert "Redazione <i>prova</i>" in text
+    assert "Nota interna sul mercato solidale" in text
+    assert "Redazione prova" in text
     assert sources.locator("b, i, script").count() == 0
     assert page.locator("a[href^='javascript']").count() == 0
     assert "Documento non disponibile online" in text
     assert turn.locator(".domanda").inner_text().endswith(question)
-    assert "<b>grassetto</b>" in turn.locator(".risposta").inner_text()
+    assert "grassetto" in turn.locator(".risposta").inner_text()
     assert page.locator("#conversazione").locator("b, script, img").count() == 0
     page.reload()  # and once more from what the browser kept
     page.get_by_label("La tua domanda").wait_for()
