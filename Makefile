@@ -15,7 +15,7 @@ export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: help install install-test index run run-ollama test eval bench bench-replicas load load-attack report lint clean
+.PHONY: help install install-test index run run-ollama test eval bench bench-replicas load load-attack load-attack-replicated report lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -78,6 +78,9 @@ load: install ## bounded load test on 127.0.0.1 (50 clients, 60 s); writes evals
 
 load-attack: install ## attack mix on 127.0.0.1 (30 clients, 30 s) next to ordinary users; writes evals/results/load-attack.md
 	$(PY) -m evals.attack
+
+load-attack-replicated: install-test ## the same mix through nginx, two replicas, PostgreSQL; then a session flood per replica; writes evals/results/load-attack-replicated.md
+	$(PY) -m evals.attack_replicated
 
 report: install ## gap report: abstained questions and 👎 answers by topic, in data/reports/
 	$(PY) -m assistant report

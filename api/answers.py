@@ -112,7 +112,9 @@ def documents(served: Served) -> list[DocumentInfo]:
 @router.get("/api/health", response_model=Health, responses={503: {"model": Health}})
 def health(state: State) -> Any:
     """Stato del servizio: l'indice servito (`build`), i suoi documenti e passaggi, il modello
-    di embedding. Con più repliche, ognuna dice quale indice sta servendo."""
+    di embedding. Con più repliche, ognuna dice quale indice sta servendo. `degraded` (200):
+    l'indice pubblicato è danneggiato e si risponde dall'ultimo integro (`message` dice quale e
+    perché); 503: nessun indice utilizzabile."""
     served = state.assistant
     if served is None:
         return JSONResponse(
@@ -121,7 +123,9 @@ def health(state: State) -> Any:
         )
     m = served.manifest
     return Health(
-        status="ok",
+        # Degraded: the published build is damaged; answers come from the last good one.
+        status="degraded" if state.index_error else "ok",
+        message=state.index_error,
         documents=len(m.documents),
         chunks=m.chunks,
         embedding_model=m.embedder_id,

@@ -12,13 +12,14 @@ from starlette.middleware import Middleware
 from api import admin, answers, feedback, glossary, measures, openai_compat
 from api.disconnect import StopWhenGone
 from api.docs import add_offline_docs
+from api.doors import Door, Doors, door_of, routes_of
 from api.errors import BODY_ROUTE, EVERY_ROUTE, error_responses, install_error_handlers
 from api.follow import following_builds
 from api.headers import SecurityHeaders
 from api.internal import PrivateEndpoints
-from api.logs import RequestLog
+from api.logs import REQUEST_ID_HEADER, RequestIds, RequestLog
 from api.metrics import instrument
-from api.middleware import RATE_LIMITED, BodySizeLimit, RateLimit
+from api.middleware import BodySizeLimit, RateLimit
 from api.reindex import BuildIndex, Reindexer
 from api.state import OpenAssistant, Services
 from core.settings import Settings
@@ -32,13 +33,14 @@ def create_api(
     open_services: Callable[[], Services],
     open_assistant: OpenAssistant,
     build_index: BuildIndex,
-    side_doors: Sequence[Middleware] = (),
-    side_rate_limited: tuple[str, ...] = (),
+    side_guards: Sequence[Middleware] = (),
+    eval_pages: tuple[str, ...] = (),
 ) -> FastAPI:
     """The API; `open_services` runs at start-up (the index is opened then, not at import),
-    `open_assistant` reopens the index after an admin reindex, which builds with `build_index`. `side_doors` guard what the
-    server mounts beside the API (the chat UI), whose event endpoints `side_rate_limited`
-    share the API's per-client budget."""
+    `open_assistant` reopens the index after an admin reindex, which builds with `build_index`
+    (the product's build: index and models). `side_guards` guard what the server mounts beside
+    the API (the chat UI); the server then adds the mounted app's doors to `app.state.doors`
+    (see `list_doors`); the pages under `eval_pages` may run `Function()` (see `api.headers`)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -57,7 +59,7 @@ def create_api(
         redoc_url=None,
     )
     app.state.settings = settings
-    protect(app, settings, RATE_LIMITED + side_rate_limited, side_doors)
+    protect(app, settings, side_guards, eval_pages)
     install_error_handlers(app)
     add_offline_docs(app)
     app.include_router(answers.router)
@@ -67,35 +69,46 @@ def create_api(
     app.include_router(measures.router)
     app.include_router(glossary.router, responses=error_responses(503))
     app.include_router(openai_compat.router, responses=error_responses(*BODY_ROUTE, 503))
+    list_doors(app)
     return app
+
+
+def list_doors(app: FastAPI, mounted: Sequence[Door] = ()) -> Doors:
+    """The app's doors, its own routes' and a mounted app's (`mounted`), kept in
+    `app.state.doors`, where the rate limit reads them."""
+    app.state.doors = Doors(door_of(path, methods) for path, methods in routes_of(app.routes))
+    app.state.doors += mounted
+    return app.state.doors  # type: ignore[no-any-return]
 
 
 def protect(
     app: FastAPI,
     settings: Settings,
-    rate_limited: tuple[str, ...],
-    side_doors: Sequence[Middleware] = (),
+    side_guards: Sequence[Middleware] = (),
+    eval_pages: tuple[str, ...] = (),
 ) -> None:
-    """Everything in front of the routes, from the outside in: the request log (id, timings,
-    last-resort 500), security headers, metrics, the private side, CORS, the per-client rate
-    limit, the body limit, the side doors' own guards, and the watch for clients that left."""
+    """Everything in front of the routes, from the outside in: the request id, the request log
+    (timings, last-resort 500), security headers, metrics, the private side, CORS, the per-client rate
+    limit (over `app.state.doors`), the body limit, the side doors' own guards, and the watch
+    for clients that left."""
     protection = settings.protection
     # add_middleware puts each one outside the ones before: innermost first.
     app.add_middleware(StopWhenGone, paths=CANCELLABLE)
-    for door in reversed(side_doors):
-        app.add_middleware(door.cls, *door.args, **door.kwargs)
+    for guard in reversed(side_guards):
+        app.add_middleware(guard.cls, *guard.args, **guard.kwargs)
     app.add_middleware(BodySizeLimit, max_bytes=protection.max_body_bytes)
-    app.add_middleware(RateLimit, per_minute=protection.rate_limit_per_minute, paths=rate_limited)
+    app.add_middleware(RateLimit, budgets=protection.budgets)
     if protection.origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=protection.origins,
             allow_methods=["GET", "POST"],
-            allow_headers=["Content-Type", "X-Request-ID"],
-            expose_headers=["X-Request-ID", "Retry-After"],
+            allow_headers=["Content-Type", REQUEST_ID_HEADER],
+            expose_headers=[REQUEST_ID_HEADER, "Retry-After"],
         )
     if protection.internal_endpoints == "private":
         app.add_middleware(PrivateEndpoints)
     instrument(app)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, eval_prefixes=eval_pages)
     app.add_middleware(RequestLog)
+    app.add_middleware(RequestIds)

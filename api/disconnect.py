@@ -1,5 +1,7 @@
 """Stop the work of a request whose client has gone: a flag raised when the client disconnects,
-which the embedding checks before it starts (`core.workload`)."""
+which the embedding checks before it starts (`core.workload`). A client that hangs up in the
+middle of a streamed answer is no error: the request's log line says `disconnected`, and that
+is all (no traceback: a client could repeat it at will)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.middleware import under
-from core.workload import client_gone
+from core.workload import ClientGone, client_gone
 
 
 class StopWhenGone:
@@ -56,8 +58,27 @@ class StopWhenGone:
                 tasks.start_soon(watch)
                 await self.app(scope, replay, send)
                 tasks.cancel_scope.cancel()
+        except Exception as exc:
+            # After the response started, ClientGone can only travel up (wrapped by Starlette
+            # as "response already started", and by the task group): nobody is there to answer.
+            if not (gone.is_set() and _caused_by(exc, ClientGone)):
+                raise
+            scope.setdefault("state", {})["disconnected"] = True
         finally:
             client_gone.reset(token)
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    """Whether `exc` is a `kind`, or was raised because of one (its cause or context, or one
+    of a group's exceptions)."""
+    seen: list[BaseException] = [exc]
+    while seen:
+        current = seen.pop()
+        if isinstance(current, kind):
+            return True
+        seen += getattr(current, "exceptions", ())
+        seen += [e for e in (current.__cause__, current.__context__) if e is not None]
+    return False
 
 
 def _replaying(first: Message | None, receive: Receive) -> Receive:

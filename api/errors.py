@@ -87,7 +87,8 @@ HTTP_ITALIAN = {
 }
 
 
-def _italian_error(err: dict[str, Any]) -> str:
+def italian_error(err: dict[str, Any]) -> str:
+    """One of pydantic's errors, said in Italian."""
     where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "richiesta"
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
@@ -98,7 +99,9 @@ def _italian_error(err: dict[str, Any]) -> str:
     if kind in ("string_too_long", "too_long"):
         return f"'{where}' è troppo lungo (massimo {ctx.get('max_length')})."
     if kind in ("string_too_short",):
-        return "La domanda è vuota."
+        return "La domanda è vuota." if where in ("question", "query") else f"'{where}' è vuoto."
+    if kind == "too_short":
+        return f"'{where}' deve avere almeno {ctx.get('min_length')} elementi."
     if kind == "greater_than_equal":
         return f"'{where}' fuori intervallo (deve essere almeno {ctx.get('ge')})."
     if kind == "less_than_equal":
@@ -119,12 +122,20 @@ def _italian_error(err: dict[str, Any]) -> str:
 
 async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = exc.errors()
-    messages = list(dict.fromkeys(_italian_error(e) for e in errors))
+    messages = list(dict.fromkeys(italian_error(e) for e in errors))
     status = 400 if any(e.get("type") == "json_invalid" for e in errors) else 422
     return JSONResponse(
         {
             "detail": " ".join(messages),
-            "errors": jsonable_encoder(errors, exclude={"input", "ctx", "url"}),
+            # Where and which error for programs (`loc`, `type`), and what it means in Italian.
+            "errors": [
+                {
+                    "type": e.get("type"),
+                    "loc": jsonable_encoder(e.get("loc")),
+                    "msg": italian_error(e),
+                }
+                for e in errors
+            ],
         },
         status_code=status,
     )

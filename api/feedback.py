@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.asking import request_source
 from api.errors import BODY_ROUTE, error_responses
-from api.requests import PlainText
+from api.requests import FilledText, PlainText
 from api.state import Services, services
 from core.limits import (
     MAX_ANSWER_CHARS,
@@ -57,12 +57,11 @@ class FeedbackRequest(BaseModel):
         },
     )
 
-    question: PlainText = Field(
-        min_length=1,
+    question: FilledText = Field(
         max_length=MAX_QUESTION_CHARS,
         description="La domanda a cui si riferisce la valutazione.",
     )
-    answer: PlainText = Field(
+    answer: FilledText = Field(
         max_length=MAX_ANSWER_CHARS, description="Il testo della risposta valutata."
     )
     rating: Rating = Field(description="'up' (utile) oppure 'down' (non utile).")
@@ -71,7 +70,7 @@ class FeedbackRequest(BaseModel):
         max_length=MAX_REASON_CHARS,
         description=f"Motivo facoltativo (max {MAX_REASON_CHARS} caratteri).",
     )
-    citations: list[Annotated[PlainText, Field(max_length=MAX_CHUNK_ID_CHARS)]] = Field(
+    citations: list[Annotated[FilledText, Field(max_length=MAX_CHUNK_ID_CHARS)]] = Field(
         default_factory=list,
         max_length=MAX_CITATIONS,
         description="I `chunk_id` delle fonti citate nella risposta.",

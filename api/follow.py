@@ -62,7 +62,7 @@ class BuildFollower:
         assistant, error = self.open_assistant(
             self.settings, current.embedder if current is not None else None
         )
-        if assistant is None:
+        if assistant is None or assistant.manifest.build_id != published:
             self._failed = (published, time.monotonic())
             log.error(
                 "published build %s not served (still %s): %s",
@@ -70,6 +70,8 @@ class BuildFollower:
                 self.served_build(),
                 error,
             )
+            if assistant is not None and current is None:  # an earlier build beats none
+                self.services.serve(assistant, note=error)
             return False
         before = self.served_build()
         self.services.serve(assistant)

@@ -1,4 +1,5 @@
-"""Structured logs: one JSON object per line, each tagged with the id of the request it serves."""
+"""Structured logs: one JSON object per line (python-json-logger), each tagged with the id of the
+request it serves (asgi-correlation-id, echoed as X-Request-ID)."""
 
 from __future__ import annotations
 
@@ -7,54 +8,54 @@ import logging
 import re
 import time
 import uuid
-from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+from asgi_correlation_id import CorrelationIdMiddleware, correlation_id
+from pythonjsonlogger.core import RESERVED_ATTRS
+from pythonjsonlogger.json import JsonFormatter as LibraryJsonFormatter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("assistant.requests")
 
-REQUEST_ID_HEADER = "x-request-id"
+# The one home of the header's name (CORS lists it, the middleware reads and writes it).
+REQUEST_ID_HEADER = "X-Request-ID"
 # A client may bring its own id (a proxy's, a test's); anything else is replaced, so a header
 # cannot smuggle newlines or megabytes into the logs.
 _VALID_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
-
-request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 INTERNAL_ERROR = (
     "Errore interno del servizio: riprova tra poco. Se si ripete, segnala il codice "
     "della richiesta {request_id}."
 )
 
-# Attributes every LogRecord has: what is left over was passed through `extra=`.
-# uvicorn's "color_message" repeats the message with terminal colours.
-_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
-    "message",
-    "asctime",
-    "color_message",
-}
+# The names of a line's fixed fields; uvicorn's "color_message" repeats the message in colour.
+_RENAMED = {"asctime": "time", "levelname": "level", "name": "logger", "exc_info": "exception"}
+_SKIPPED = [*RESERVED_ATTRS, "color_message", "taskName"]
 
 
-class JsonFormatter(logging.Formatter):
+class JsonFormatter(LibraryJsonFormatter):
     """A log line as JSON: time, level, logger, message, request id and the `extra=` fields."""
 
-    def format(self, record: logging.LogRecord) -> str:
-        line: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        rid = getattr(record, "request_id", None) or request_id.get()
+    def __init__(self) -> None:
+        super().__init__(
+            "%(asctime)s %(levelname)s %(name)s %(message)s",
+            rename_fields=_RENAMED,
+            reserved_attrs=_SKIPPED,
+            json_ensure_ascii=False,
+            json_default=str,
+        )
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        return datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
+
+    def add_fields(
+        self, log_data: dict[str, Any], record: logging.LogRecord, message_dict: dict[str, Any]
+    ) -> None:
+        super().add_fields(log_data, record, message_dict)
+        rid = log_data.get("request_id") or correlation_id.get()
         if rid:
-            line["request_id"] = rid
-        for key, value in vars(record).items():
-            if key not in _STANDARD and key != "request_id":
-                line[key] = value
-        if record.exc_info:
-            line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False, default=str)
+            log_data["request_id"] = rid
 
 
 def logging_config(fmt: str = "json", level: str = "INFO") -> dict[str, Any]:
@@ -86,25 +87,32 @@ def logging_config(fmt: str = "json", level: str = "INFO") -> dict[str, Any]:
         "loggers": {
             "uvicorn": {"level": level},
             "uvicorn.access": {"level": "WARNING", "propagate": False},
+            # It warns of every malformed id it replaces: a line a client could repeat at will.
+            "asgi_correlation_id": {"level": "ERROR"},
         },
     }
 
 
-def _new_id(scope: Scope) -> str:
-    for name, value in scope.get("headers", ()):
-        if name == b"x-request-id":
-            supplied = value.decode("latin-1")
-            if _VALID_ID.fullmatch(supplied):
-                return supplied
-    return uuid.uuid4().hex
+class RequestIds(CorrelationIdMiddleware):
+    """ASGI middleware: the request id, the client's if well-formed or else a fresh one, for
+    the logs of the request and on its response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        super().__init__(
+            app,
+            header_name=REQUEST_ID_HEADER,
+            generator=lambda: uuid.uuid4().hex,
+            validator=lambda supplied: _VALID_ID.fullmatch(supplied) is not None,
+        )
 
 
 class RequestLog:
-    """ASGI middleware: a request id (echoed as X-Request-ID), one log line per request, and
-    a last-resort Italian 500 that names the id instead of showing a stack trace.
+    """ASGI middleware: one log line per request, and a last-resort Italian 500 that names the
+    request id instead of showing a stack trace.
 
-    Routes put their stage timings in `request.state.timings_ms` and they join the line.
-    The client's address is never logged.
+    Routes put their stage timings in `request.state.timings_ms` and they join the line; a
+    client that hung up during a streamed answer is said there too (`disconnected`, see
+    `api.disconnect`). The client's address is never logged.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -114,44 +122,26 @@ class RequestLog:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        rid = _new_id(scope)
-        token = request_id.set(rid)
+        rid = correlation_id.get() or uuid.uuid4().hex
         state = scope.setdefault("state", {})
         started = time.perf_counter()
         status = 0
 
-        async def send_with_id(message: Message) -> None:
+        async def send_seen(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode())]
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive, send_seen)
         except Exception:
             log.exception(
                 "unhandled error", extra={"request_id": rid, "path": scope.get("path", "")}
             )
             if status == 0:  # nothing sent yet: the client still gets a clean answer
                 status = 500
-                body = json.dumps(
-                    {"detail": INTERNAL_ERROR.format(request_id=rid), "request_id": rid},
-                    ensure_ascii=False,
-                ).encode()
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 500,
-                        "headers": [
-                            (b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode()),
-                            (b"x-request-id", rid.encode()),
-                        ],
-                    }
-                )
-                await send({"type": "http.response.body", "body": body})
+                await _send_internal_error(send, rid)
         finally:
             fields: dict[str, Any] = {
                 "request_id": rid,
@@ -160,8 +150,23 @@ class RequestLog:
                 "status": status,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 2),
             }
-            timings = state.get("timings_ms") if isinstance(state, dict) else None
-            if timings:
-                fields["timings_ms"] = timings
+            if isinstance(state, dict):
+                fields.update({k: state[k] for k in ("timings_ms", "disconnected") if state.get(k)})
             log.info("request", extra=fields)
-            request_id.reset(token)
+
+
+async def _send_internal_error(send: Send, rid: str) -> None:
+    body = json.dumps(
+        {"detail": INTERNAL_ERROR.format(request_id=rid), "request_id": rid}, ensure_ascii=False
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 500,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from api.requests import FilledText
 from api.state import assistant
 from assistant.answer.citations import citation
 from assistant.routes.profiles import MeasureMatch, Profile
@@ -37,11 +38,9 @@ class MatchRequest(BaseModel):
         max_length=100,
         description="Id di un profilo (vedi `profiles` in GET /api/measures).",
     )
-    description: str | None = Field(
+    description: FilledText | None = Field(
         None,
-        min_length=1,
         max_length=MAX_QUESTION_CHARS,
-        pattern=r"\S",
         description="Descrizione libera, es. «Ho 26 anni e vorrei fondare una cooperativa sociale».",
     )
 

@@ -5,25 +5,17 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections import OrderedDict
-from collections.abc import Callable
 
+from limits import RateLimitItemPerMinute
+from limits.storage import MemoryStorage
+from limits.strategies import SlidingWindowCounterRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.doors import Doors, Kind
 
 TOO_LARGE = "La richiesta è troppo grande: al massimo {kb} kB."
 TOO_MANY = (
     "Troppe richieste da questo indirizzo: al massimo {n} al minuto. Riprova tra {seconds} secondi."
-)
-
-# The answer endpoints (the LLM's /api/ask/stream, the measures matcher and /v1/* included),
-# feedback, which writes to disk, and admin, which can start a reindex.
-RATE_LIMITED = (
-    "/api/ask",
-    "/api/search",
-    "/api/measures/match",
-    "/api/feedback",
-    "/api/admin",
-    "/v1/",
 )
 
 
@@ -102,80 +94,39 @@ class BodySizeLimit:
         await self.app(scope, replay, send)
 
 
-class RateLimiter:
-    """Token buckets per client key: `per_minute` requests in a burst, refilled evenly.
-
-    Kept in memory only, bounded to `max_clients` keys (least recently seen dropped first).
-    """
-
-    def __init__(
-        self,
-        per_minute: int,
-        max_clients: int = 50_000,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.capacity = float(per_minute)
-        self.rate = per_minute / 60.0
-        self.max_clients = max_clients
-        self.clock = clock
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
-
-    def take(self, key: str) -> float:
-        """Spend one token for `key`; 0 if allowed, else the seconds until one is available."""
-        now = self.clock()
-        tokens, last = self._buckets.pop(key, (self.capacity, now))
-        tokens = min(self.capacity, tokens + (now - last) * self.rate)
-        wait = 0.0
-        if tokens >= 1.0:
-            tokens -= 1.0
-        else:
-            wait = (1.0 - tokens) / self.rate
-        self._buckets[key] = (tokens, now)
-        while len(self._buckets) > self.max_clients:
-            self._buckets.popitem(last=False)
-        return wait
-
-    def __len__(self) -> int:
-        return len(self._buckets)
-
-
 class RateLimit:
-    """ASGI middleware: an Italian 429 with Retry-After once a client IP spends its budget.
+    """ASGI middleware: an Italian 429 with Retry-After once a client address spends the budget
+    of the door it knocks on (`api.doors`: `work` or `page`, per minute).
 
-    The IP is the one uvicorn reports (behind a trusted proxy, X-Forwarded-For's); it is held in
-    memory for the bucket and never logged or stored.
+    The doors are the app's own list (`app.state.doors`), read when a request arrives. Counted by
+    `limits` (a sliding window of one minute, in this process's memory: two counters per address
+    and budget, expired by the library). The address is the one uvicorn reports (behind a
+    trusted proxy, X-Forwarded-For's); it is held in memory for the count and never logged or
+    stored.
     """
 
-    def __init__(
-        self,
-        app: ASGIApp,
-        per_minute: int,
-        paths: tuple[str, ...] = RATE_LIMITED,
-        limiter: RateLimiter | None = None,
-    ) -> None:
+    def __init__(self, app: ASGIApp, budgets: dict[Kind, int]) -> None:
         self.app = app
-        self.per_minute = per_minute
-        self.paths = paths
-        self.limiter = limiter or (RateLimiter(per_minute) if per_minute > 0 else None)
+        self.items = {k: RateLimitItemPerMinute(n) for k, n in budgets.items() if n > 0}
+        self.limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            self.limiter is None
-            or scope["type"] != "http"
-            or scope.get("method") == "OPTIONS"
-            or not under(scope["path"], self.paths)
-        ):
+        if scope["type"] != "http" or scope.get("method") == "OPTIONS":
             await self.app(scope, receive, send)
             return
+        doors: Doors = scope["app"].state.doors
+        kind = doors.kind(scope["method"], scope["path"])
+        item = self.items.get(kind)
         client = scope.get("client")
-        wait = self.limiter.take(client[0] if client else "")
-        if wait > 0:
-            seconds = max(1, math.ceil(wait))
-            await send_json(
-                send,
-                429,
-                TOO_MANY.format(n=self.per_minute, seconds=seconds),
-                ((b"retry-after", str(seconds).encode()),),
-            )
+        address = client[0] if client else ""
+        if item is None or self.limiter.hit(item, kind, address):
+            await self.app(scope, receive, send)
             return
-        await self.app(scope, receive, send)
+        reset = self.limiter.get_window_stats(item, kind, address).reset_time
+        seconds = max(1, math.ceil(reset - time.time()))
+        await send_json(
+            send,
+            429,
+            TOO_MANY.format(n=item.amount, seconds=seconds),
+            ((b"retry-after", str(seconds).encode()),),
+        )

@@ -21,11 +21,11 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, TypeAdapter, ValidationError
 
 from api.asking import Asking, asking
-from api.requests import AskRequest, CleanText, text_problem
+from api.requests import UNICODE_MESSAGE, AskRequest, CleanText, text_problem
 from api.sse import sse_data
 from assistant import templates
 from assistant.streaming import AnswerEvent, TextDelta
-from core.limits import MAX_HISTORY_TURNS, MAX_TURN_CHARS
+from core.limits import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, MAX_TURN_CHARS
 from core.models import Citation, Outcome, Turn
 
 MODEL_ID = "chiedi-al-piano"
@@ -168,9 +168,14 @@ def clean_question(text: str) -> str:
         return _question.validate_python(text)
     except ValidationError as exc:
         error = exc.errors()[0]
-        reason = (error.get("ctx") or {}).get("error") or error.get("msg", "")
-        if error.get("type") == "string_too_long":
-            reason = f"è troppo lunga (massimo {error['ctx']['max_length']} caratteri)"
+        reasons = {
+            "string_too_long": f"è troppo lunga (massimo {MAX_QUESTION_CHARS} caratteri)",
+            "string_too_short": "la domanda è vuota",
+            "string_unicode": UNICODE_MESSAGE,
+        }
+        reason = reasons.get(error.get("type", "")) or str(
+            (error.get("ctx") or {}).get("error") or "non è un testo valido"
+        )
         raise HTTPException(
             422, f"La domanda (ultimo messaggio 'user') non è valida: {reason}."
         ) from None

@@ -56,9 +56,24 @@ def _clean_text(value: str) -> str:
     return value
 
 
+def filled_text(value: str) -> str:
+    """Plain text with something in it: a stored text may not be only spaces."""
+    if not plain_text(value).strip():
+        raise ValueError(EMPTY_MESSAGE)
+    return value
+
+
+EMPTY_MESSAGE = "il testo è vuoto (solo spazi)"
 # What _clean_text accepts, as a JSON Schema pattern: no control characters but tab and newlines,
 # at least one character that is not a space. Clients and fuzzers then know it up front.
 TEXT_PATTERN = rf"^[^{CONTROL_CHAR_CLASS}]*[^\s{CONTROL_CHAR_CLASS}][^{CONTROL_CHAR_CLASS}]*$"
+# Any text that is stored or embedded and must say something (feedback, a description, an
+# earlier turn): plain, and not only spaces.
+FilledText = Annotated[
+    str,
+    Field(min_length=1, json_schema_extra={"pattern": TEXT_PATTERN}),
+    AfterValidator(filled_text),
+]
 
 CleanText = Annotated[
     str,
@@ -80,7 +95,7 @@ TopK = Annotated[int, Field(ge=TOP_K_MIN, le=TOP_K_MAX), BeforeValidator(_json_i
 class HistoryTurn(Turn):
     """An earlier turn as a client sends it: the text checked like a question's."""
 
-    content: Annotated[PlainText, Field(max_length=MAX_TURN_CHARS)]
+    content: Annotated[FilledText, Field(max_length=MAX_TURN_CHARS)]
 
 
 class AskRequest(BaseModel):

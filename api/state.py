@@ -27,11 +27,14 @@ class Services:
     feedback: FeedbackStore
     questions: QuestionLog
     assistant: Assistant | None = None
-    index_error: str | None = None  # why there is no assistant, in Italian
+    # Why there is no assistant, in Italian; with an assistant, why it serves an earlier build
+    # than the published one (the published one is damaged).
+    index_error: str | None = None
 
-    def serve(self, assistant: Assistant) -> None:
-        """Answer from `assistant` from now on (a new index is ready)."""
-        self.assistant, self.index_error = assistant, None
+    def serve(self, assistant: Assistant, note: str | None = None) -> None:
+        """Answer from `assistant` from now on (a new index is ready, or `note` says why an
+        earlier one)."""
+        self.assistant, self.index_error = assistant, note
 
 
 # Opens the Assistant over the current index, with the given embedder if any:

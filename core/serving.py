@@ -9,6 +9,9 @@ from pydantic import Field, SecretStr
 
 from core.sections import Section, _flat
 
+# The two budgets of a client address (api.doors): doors that work, and the rest.
+DoorKind = Literal["work", "page"]
+
 
 class ServerSettings(Section):
     host: str = Field("127.0.0.1", validation_alias=_flat("host"))
@@ -35,8 +38,30 @@ class ProtectionSettings(Section):
         60,
         ge=0,
         validation_alias=_flat("rate_limit_per_minute"),
-        description="Requests per minute per client IP on the answer, feedback and admin "
-        "endpoints (0 = no limit). IPs stay in memory only.",
+        description="Requests per minute per client IP on the doors that work (answers, search, "
+        "measures matching, feedback, admin, /v1, the chat's events; 0 = no limit). IPs stay in "
+        "memory only.",
+    )
+    page_rate_limit_per_minute: int = Field(
+        600,
+        ge=0,
+        validation_alias=_flat("page_rate_limit_per_minute"),
+        description="Requests per minute per client IP on every other door (the chat page and "
+        "its files, health, documents…; one page load is about 60; 0 = no limit).",
+    )
+    ui_sessions: int = Field(
+        500,
+        ge=1,
+        validation_alias=_flat("ui_sessions"),
+        description="Chat UI sessions kept in memory at most (least recently used dropped "
+        "first; each holds a copy of the page's state).",
+    )
+    ui_session_idle_s: float = Field(
+        1800.0,
+        gt=0,
+        validation_alias=_flat("ui_session_idle_s"),
+        description="A chat UI session unused for this many seconds is forgotten (the page "
+        "keeps the conversation itself).",
     )
     max_body_bytes: int = Field(
         65_536,
@@ -68,6 +93,11 @@ class ProtectionSettings(Section):
         description="Key of the /api/admin/* endpoints (X-Admin-Key or Authorization: Bearer); "
         "unset = no admin endpoints.",
     )
+
+    @property
+    def budgets(self) -> dict[DoorKind, int]:
+        """Requests per minute per client address for each kind of door (`api.doors`)."""
+        return {"work": self.rate_limit_per_minute, "page": self.page_rate_limit_per_minute}
 
     @property
     def origins(self) -> list[str]:

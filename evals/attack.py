@@ -138,9 +138,16 @@ async def _client(
 
 
 async def run_mix(
-    url: str, seconds: float, max_requests: int, attackers: bool, phase: int
+    url: str,
+    seconds: float,
+    max_requests: int,
+    attackers: bool,
+    phase: int,
+    spoof_from: str = "127.0.0.1",
 ) -> tuple[Tally, float]:
-    """The mix (or its ordinary users alone) for `seconds`; each phase from its own addresses."""
+    """The mix (or its ordinary users alone) for `seconds`; each phase from its own addresses;
+    the spoofers from `spoof_from` (a server alone: 127.0.0.1, the address uvicorn's own default
+    believes; behind nginx, which does not count 127.0.0.1, an address from outside)."""
     questions = question_variants(1)
     steps = attacks(questions)
     tally = Tally()
@@ -153,7 +160,7 @@ async def run_mix(
         for i in range(count):
             # Spoofers connect from 127.0.0.1, the address uvicorn's own default believes.
             spoofing = kind in ("spoofed headers", "admin-key guesses")
-            address = "127.0.0.1" if spoofing else f"127.0.{3 + phase}.{10 * k + i + 1}"
+            address = spoof_from if spoofing else f"127.0.{3 + phase}.{10 * k + i + 1}"
             step = steps.get(kind)
             clients.append(
                 _client(url, address, kind, step, questions, tally, started + seconds, budget, k * 100 + i)
@@ -184,7 +191,9 @@ def report(
     kept_files: int,
     load: str,
     cpu: float,
+    setup: str = "",
 ) -> str:
+    """The report; `setup` replaces the description of a server alone (evals/attack_replicated)."""
     lat = tally.latencies_ms["ordinary /api/ask"]
     calm = alone.latencies_ms["ordinary /api/ask"]
     answered = tally.statuses["ordinary /api/ask"]["200"]
@@ -196,16 +205,19 @@ def report(
         for name, c in sorted(tally.statuses.items())
     ]
     p95 = pct(lat, 95)
+    head = setup or (
+        f"`python -m evals.attack` (`make load-attack`) on {datetime.now(UTC):%Y-%m-%d %H:%M} "
+        f"UTC: {sum(MIX.values())} clients for {elapsed:.0f} s against a real uvicorn "
+        "(`python -m assistant serve`, 1 process, default protections: 60 requests/min per "
+        "client address on the doors that work, 600 on the others, no trusted proxy) on "
+        "127.0.0.1, each client from its own loopback address (the spoofers from 127.0.0.1, "
+        "which uvicorn's own default trusts)."
+    )
     return "\n".join(
         [
             "# Attack mix",
             "",
-            f"`python -m evals.attack` (`make load-attack`) on {datetime.now(UTC):%Y-%m-%d %H:%M} "
-            f"UTC: {sum(MIX.values())} clients for {elapsed:.0f} s against a real uvicorn "
-            "(`python -m assistant serve`, 1 process, default protections: 60 requests/min per "
-            "client address, no trusted proxy) on 127.0.0.1, each client from its own loopback "
-            "address (the spoofers from 127.0.0.1, which uvicorn's own default trusts). Mix: "
-            f"{', '.join(f'{n} {k}' for k, n in MIX.items())}. Ordinary users "
+            head + f" Mix: {', '.join(f'{n} {k}' for k, n in MIX.items())}. Ordinary users "
             "pause 0.5–1.5 s between questions and rate one answer in three; attackers never "
             f"pause. Machine: {os.cpu_count()} cores, load before the run: {load}.",
             "",
@@ -259,7 +271,11 @@ def main(argv: list[str] | None = None) -> int:
         server = serve(
             data_dir,
             Path(tmp),
-            {"PIANO_RATE_LIMIT_PER_MINUTE": "60", "PIANO_ADMIN_KEY": ADMIN_KEY},
+            {
+                "PIANO_RATE_LIMIT_PER_MINUTE": "60",
+                "PIANO_PAGE_RATE_LIMIT_PER_MINUTE": "600",
+                "PIANO_ADMIN_KEY": ADMIN_KEY,
+            },
         )
         try:
             alone, _ = asyncio.run(

@@ -64,7 +64,7 @@ def render_site(replica_ports: list[int], port: int, logs_dir: Path) -> str:
         assert found == 2, f"deploy/nginx: {address} should be in both upstreams"
     assert len(replica_ports) <= len(SITE_REPLICAS)
     text, logs = re.subn(r"/var/log/nginx/", f"{logs_dir}/", text)
-    assert logs == 1, "deploy/nginx: the access log moved"
+    assert logs == 2, "deploy/nginx: the access and error logs moved"
     return text
 
 

@@ -137,6 +137,7 @@ def child_env(extra: dict[str, str]) -> dict[str, str]:
     env["PYTHONPATH"] = str(REPO)
     # One client IP sends all the load: a per-IP rate limit would measure the limiter.
     env["PIANO_RATE_LIMIT_PER_MINUTE"] = "0"
+    env["PIANO_PAGE_RATE_LIMIT_PER_MINUTE"] = "0"
     env.update(extra)
     return env
 

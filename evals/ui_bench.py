@@ -72,7 +72,12 @@ def _port() -> int:
 
 def _start(factory: str) -> tuple[subprocess.Popen[bytes], int]:
     port = _port()
-    env = {**os.environ, "PIANO_RATE_LIMIT_PER_MINUTE": "0", "PIANO_LOG_QUESTIONS": "false"}
+    env = {
+        **os.environ,
+        "PIANO_RATE_LIMIT_PER_MINUTE": "0",
+        "PIANO_PAGE_RATE_LIMIT_PER_MINUTE": "0",
+        "PIANO_LOG_QUESTIONS": "false",
+    }
     command = [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1"]
     proc = subprocess.Popen([*command, "--port", str(port), "--log-level", "warning"], env=env)
     deadline = time.monotonic() + 120

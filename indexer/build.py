@@ -65,23 +65,35 @@ class BuildReport:
         return "\n".join(lines)
 
 
+class DuplicateDocId(UnreadableDocument):
+    """Two documents of the corpus claim one doc_id: which one is meant cannot be guessed."""
+
+
+DUPLICATE = (
+    "Due documenti hanno lo stesso doc_id {doc_id!r}: {first} e {second}. Dai a ciascuno un "
+    "doc_id suo (nei metadati): l'indice non è stato aggiornato."
+)
+
+
 def load_corpus(settings: Settings) -> tuple[list[SourceDocument], list[tuple[str, str]]]:
-    """Every readable document; unreadable ones are reported by name, never fatal."""
+    """Every readable document; unreadable ones are reported by name, never fatal. Two that
+    claim one doc_id are fatal (DuplicateDocId): either could be the one meant, and skipping
+    the second would silently serve whichever file sorts first."""
     docs: list[SourceDocument] = []
     skipped: list[tuple[str, str]] = []
     seen: dict[str, str] = {}
     for path in corpus_files(settings.corpus_dir):
+        name = str(path.relative_to(settings.corpus_dir))
         try:
             doc = load_document(path)
         except UnreadableDocument as exc:
-            skipped.append((path.name, str(exc)))
+            skipped.append((name, str(exc)))
             continue
         if doc.meta.doc_id in seen:
-            skipped.append(
-                (path.name, f"doc_id {doc.meta.doc_id!r} già usato da {seen[doc.meta.doc_id]}")
+            raise DuplicateDocId(
+                DUPLICATE.format(doc_id=doc.meta.doc_id, first=seen[doc.meta.doc_id], second=name)
             )
-            continue
-        seen[doc.meta.doc_id] = path.name
+        seen[doc.meta.doc_id] = name
         docs.append(doc)
     return docs, skipped
 

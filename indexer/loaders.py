@@ -13,6 +13,8 @@ from pathlib import Path
 import frontmatter
 from pydantic import BaseModel, ValidationError, field_validator
 
+from indexer.plain import is_web_url, plain_text
+
 log = logging.getLogger(__name__)
 
 SOURCE_TYPES = ("piano", "consultazione", "ue", "istituzionale", "stampa")
@@ -50,6 +52,20 @@ class DocumentMeta(BaseModel):
     def _date_str(cls, v: object) -> str:
         return "" if v is None else str(v)
 
+    @field_validator("url", mode="before")
+    @classmethod
+    def _web_url(cls, v: object) -> object:
+        # Only a web page is a link users may follow: `javascript:`, `file:`, `data:`… dropped.
+        if v is not None and not (isinstance(v, str) and is_web_url(v)):
+            log.warning("url %r is not an http(s) URL: not kept", str(v)[:100])
+            return None
+        return v
+
+    @field_validator("title", "publisher")
+    @classmethod
+    def _plain(cls, v: str) -> str:
+        return plain_text(v).strip()
+
 
 @dataclass
 class Page:
@@ -76,18 +92,19 @@ def _read_sidecar(path: Path) -> dict:
     if not sidecar.exists():
         return {}
     try:
-        return tomllib.loads(sidecar.read_text(encoding="utf-8"))
+        return tomllib.loads(sidecar.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
         raise UnreadableDocument(f"{sidecar.name}: TOML non valido ({exc})") from exc
 
 
 def _markdown(path: Path) -> tuple[dict, list[Page]]:
-    post = frontmatter.loads(path.read_text(encoding="utf-8"))
+    # utf-8-sig: a byte-order mark before the front matter would hide it.
+    post = frontmatter.loads(path.read_text(encoding="utf-8-sig"))
     return dict(post.metadata), [Page(post.content)]
 
 
 def _plain_text(path: Path) -> tuple[dict, list[Page]]:
-    return {}, [Page(path.read_text(encoding="utf-8"))]
+    return {}, [Page(path.read_text(encoding="utf-8-sig"))]
 
 
 def _pdf(path: Path) -> tuple[dict, list[Page]]:
@@ -186,6 +203,8 @@ def load_document(path: Path) -> SourceDocument:
         doc_meta = DocumentMeta.model_validate(meta)
     except ValidationError as exc:
         raise UnreadableDocument(f"metadati non validi: {exc.errors()[0]['msg']}") from exc
+    # Plain text whatever the format: no raw HTML, no link to anything but a web page.
+    pages = [Page(plain_text(p.text), p.number) for p in pages]
     pages = [p for p in pages if p.text.strip()]
     if not pages:
         raise UnreadableDocument("nessun testo estraibile")

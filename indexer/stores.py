@@ -226,12 +226,12 @@ class OpenIndex:
 
 
 def open_index(settings: Settings, embedder_id: str, build_id: str | None = None) -> OpenIndex:
-    """The current build (or the one named, e.g. a build being finished before it is current)."""
-    manifest = (
-        current_manifest(settings)
-        if build_id is None
-        else read_manifest(settings.builds_dir / build_id)
-    )
+    """The build CURRENT names, or `build_id` (a build being finished before it is current, or
+    an earlier one when the current is damaged)."""
+    if build_id is None:
+        manifest = current_manifest(settings)
+    else:
+        manifest = read_manifest(settings.builds_dir / build_id)
     if manifest is None:
         raise IndexMissing(
             f"Nessun indice in {settings.data_dir}. Costruiscilo con `make index` "

@@ -9,7 +9,7 @@ import json
 import numpy as np
 
 from core.settings import Settings
-from indexer.stores import chroma_collection, open_chroma, read_manifest
+from indexer.stores import chroma_collection, current_build_id, open_chroma, read_manifest
 
 
 class BuildDamaged(RuntimeError):
@@ -52,3 +52,17 @@ def is_sound(settings: Settings, build_id: str) -> bool:
     except BuildDamaged:
         return False
     return True
+
+
+def last_sound_build(settings: Settings) -> str | None:
+    """The newest build other than the current one that passes the checks, if any: what to
+    serve when the current build is damaged (a build is never deleted while it is the previous
+    one, so the build before a damaged one is usually still there)."""
+    if not settings.builds_dir.exists():
+        return None
+    current = current_build_id(settings)
+    # Build ids start with their UTC time: the newest sorts last.
+    for build_dir in sorted(settings.builds_dir.iterdir(), reverse=True):
+        if build_dir.name != current and is_sound(settings, build_dir.name):
+            return build_dir.name
+    return None

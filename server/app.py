@@ -13,15 +13,14 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from starlette.middleware import Middleware
 
-from api.app import create_api
+from api.app import create_api, list_doors
 from api.state import Services
 from assistant.service import Assistant
 from core.offline import go_offline
-from core.paths import DOCUMENTS
 from core.settings import Settings
 from server.indexing import product_build
 from server.startup import open_assistant, open_stores
-from server.ui_guard import UiGuard, event_paths
+from server.ui_guard import UiGuard, gradio_blocks, ui_doors
 from ui import document_page
 from ui.app import UI_PATH, mount_ui
 
@@ -49,8 +48,8 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         services_opener(settings, assistant),
         open_assistant,
         product_build,
-        side_doors=[ui_guard(settings)],
-        side_rate_limited=(*event_paths(UI_PATH), DOCUMENTS),
+        side_guards=[ui_guard(settings)],
+        eval_pages=(UI_PATH,),
     )
     app.include_router(document_page.router)
     _mount_ui(app, settings)
@@ -73,3 +72,6 @@ def _mount_ui(app: FastAPI, settings: Settings) -> None:
         return app.state.services  # type: ignore[no-any-return]
 
     mount_ui(app, get_assistant=lambda: services().assistant, settings=settings)
+    # The app's doors, the UI's and the document pages' included: the rate limit counts them,
+    # the guard opens only the UI's.
+    list_doors(app, ui_doors(gradio_blocks(app, UI_PATH), UI_PATH))

@@ -44,6 +44,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from api.logs import logging_config
     from server.app import create_app
+    from server.http import ItalianHttpTools
     from server.proxies import proxy_options
 
     host, port = args.host or settings.server.host, args.port or settings.server.port
@@ -56,6 +57,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         port=port,
         access_log=False,
         log_config=logging_config(settings.server.log_format),
+        http=ItalianHttpTools,
         **proxy_options(settings.protection),
     )
     return 0
@@ -123,6 +125,7 @@ def serve_ui(argv: list[str] | None = None) -> int:
     import uvicorn
 
     from server.app import create_ui_app
+    from server.http import ItalianHttpTools
     from server.proxies import proxy_options
     from ui.app import UI_PATH
 
@@ -134,6 +137,7 @@ def serve_ui(argv: list[str] | None = None) -> int:
         host=host,
         port=port,
         log_level="info",
+        http=ItalianHttpTools,
         **proxy_options(settings.protection),
     )
     return 0

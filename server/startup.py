@@ -21,12 +21,17 @@ from indexer.glossary import load_glossary
 from indexer.knowledge import CorpusKnowledge, load_knowledge
 from indexer.organisations import extract_organisations
 from indexer.stores import ChromaMismatch, IndexMissing, ModelMismatch, OpenIndex, open_index
+from indexer.verify import last_sound_build
 
 log = logging.getLogger(__name__)
 
 CORRUPT = (
     "L'indice in {data_dir} è danneggiato o incompleto ({what}). Ricostruiscilo con "
     "`python -m indexer build --force` (oppure `make index`)."
+)
+FALLBACK = (
+    "L'indice corrente non si può servire ({why}); si risponde dall'ultimo indice integro, "
+    "{build}, finché non ne viene pubblicato uno nuovo."
 )
 NO_EMBEDDER = (
     "Il modello di embedding {model!r} non si carica ({what}): controlla "
@@ -38,11 +43,13 @@ class IndexCorrupt(RuntimeError):
     """The index opens, but its parts disagree with its manifest."""
 
 
-def build_assistant(settings: Settings, embedder: PianoEmbedding | None = None) -> Assistant:
-    """The Assistant over the current index and its models; raises IndexMissing or
-    ModelMismatch."""
+def build_assistant(
+    settings: Settings, embedder: PianoEmbedding | None = None, build_id: str | None = None
+) -> Assistant:
+    """The Assistant over the current index (or over `build_id`) and its models; raises
+    IndexMissing or ModelMismatch."""
     embedder = embedder or PianoEmbedding.from_settings(settings)
-    index = open_index(settings, embedder.embedder_id)
+    index = open_index(settings, embedder.embedder_id, build_id)
     operating = settings.answerability
     models = load_models(settings.builds_dir / index.manifest.build_id)
     return assistant_over(
@@ -98,14 +105,32 @@ def check_consistent(assistant: Assistant) -> None:
 def open_assistant(
     settings: Settings, embedder: PianoEmbedding | None = None
 ) -> tuple[Assistant | None, str | None]:
-    """The Assistant over the current index, or None and the message to show instead."""
+    """The Assistant over the current index, or None and the message to show instead. When the
+    current build cannot be served and an earlier one is sound, the Assistant over that one,
+    with the message saying so (`/api/health` shows it)."""
     try:
         embedder = embedder or PianoEmbedding.from_settings(settings)
     except Exception as exc:
         log.exception("embedding model cannot be loaded")
         return None, NO_EMBEDDER.format(model=settings.embedder_id, what=type(exc).__name__)
+    assistant, error = _open_build(settings, embedder, None)
+    if assistant is not None or error is None:
+        return assistant, None
+    last_good = last_sound_build(settings)
+    if last_good is None:
+        return None, error
+    fallback, _ = _open_build(settings, embedder, last_good)
+    if fallback is None:
+        return None, error
+    log.error("current build not served (%s): serving the last good build %s", error, last_good)
+    return fallback, FALLBACK.format(build=last_good, why=error)
+
+
+def _open_build(
+    settings: Settings, embedder: PianoEmbedding, build_id: str | None
+) -> tuple[Assistant | None, str | None]:
     try:
-        assistant = build_assistant(settings, embedder)
+        assistant = build_assistant(settings, embedder, build_id)
         check_consistent(assistant)
         return assistant, None
     except (IndexMissing, ModelMismatch, ChromaMismatch) as exc:

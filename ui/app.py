@@ -20,6 +20,7 @@ from ui.glossary_tab import build_glossary_tab
 from ui.layout import PRIVATE, build_chat_tab
 from ui.measures_tab import build_measures_tab
 from ui.render import render
+from ui.sessions import bound_sessions
 from ui.style import JS, page_css, theme
 
 UI_PATH = UI
@@ -81,7 +82,7 @@ def mount_ui(
     demo = build_blocks(get_assistant, profiles)
     demo.queue(default_concurrency_limit=4)
     quiet_queue(demo)
-    return gr.mount_gradio_app(
+    gr.mount_gradio_app(
         app,
         demo,
         path=path,
@@ -94,3 +95,6 @@ def mount_ui(
         mcp_server=False,
         show_error=False,
     )
+    protection = settings.protection
+    bound_sessions(app, path, protection.ui_sessions, protection.ui_session_idle_s)
+    return app

@@ -57,6 +57,7 @@ def test_compose_describes_nginx_two_replicas_chroma_and_postgresql():
         env = replica["environment"]
         assert env["PIANO_DATABASE_URL"].startswith("postgresql://")
         assert env["PIANO_CHROMA_HOST"] == "chroma" and env["PIANO_RATE_LIMIT_PER_MINUTE"] == "0"
+        assert env["PIANO_PAGE_RATE_LIMIT_PER_MINUTE"] == "0"
         assert replica["volumes"] == ["index:/srv/piano/data:ro"]
         assert replica["network_mode"] == "service:nginx"
         ports.append(replica["command"][-1])
@@ -77,6 +78,6 @@ def test_the_tests_change_only_addresses_and_logs_in_the_nginx_file(tmp_path):
         for a, b in zip(_text(SITE).splitlines(), rendered.splitlines(), strict=True)
         if a != b
     ]
-    assert len(changed) == 1 + 4 + 1  # listen, two replicas in two upstreams, the access log
+    assert len(changed) == 1 + 4 + 2  # listen, two replicas in two upstreams, the two logs
     for before, after in changed:
         assert re.sub(r"[\d.:]+|/\S+/", "", before) == re.sub(r"[\d.:]+|/\S+/", "", after)

@@ -27,7 +27,7 @@ from indexer.build import build_index
 from indexer.stores import current_build_id
 from server.app import create_app
 from tests.support.builds import CONSULTAZIONE, kill_build_when, rete_dei_comuni
-from tests.support.documents import SPORTELLO
+from tests.support.documents import FONDO, SPORTELLO
 
 QUESTIONS = [
     "In quali giorni riceve lo sportello?",
@@ -198,7 +198,11 @@ DAMAGE = {
 }
 
 
-@pytest.mark.parametrize("damage", list(DAMAGE), ids=list(DAMAGE))
+# With a damaged CURRENT pointer and a sound build, that build is served (see the fallback test).
+BUILD_DAMAGE = [d for d in DAMAGE if not d.startswith("CURRENT")]
+
+
+@pytest.mark.parametrize("damage", BUILD_DAMAGE, ids=BUILD_DAMAGE)
 def test_a_damaged_index_gives_a_clear_503_and_the_rest_keeps_working(
     small_index, tmp_path, damage, caplog
 ):
@@ -218,6 +222,39 @@ def test_a_damaged_index_gives_a_clear_503_and_the_rest_keeps_working(
         )
         assert feedback.status_code == 201  # feedback does not need the index
     assert any(r.levelname == "ERROR" and r.name == "server.startup" for r in caplog.records)
+
+
+@pytest.fixture(scope="module")
+def two_builds(small_index, tmp_path_factory, embedder):
+    """small_index, then a second build with one more document: the first stays beside it."""
+    settings = _copy(small_index, tmp_path_factory.mktemp("two-builds"))
+    first = current_build_id(settings)
+    (settings.corpus_dir / "fondo.md").write_text(FONDO, encoding="utf-8")
+    build_index(settings, embedder, progress=False)
+    assert current_build_id(settings) != first and (settings.builds_dir / first).exists()
+    return settings, first
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE), ids=list(DAMAGE))
+def test_a_damaged_current_build_falls_back_to_the_last_good_one_and_says_so(
+    two_builds, tmp_path, damage
+):
+    built, first = two_builds
+    settings = _copy(built, tmp_path)
+    second = current_build_id(settings)
+    DAMAGE[damage][0](settings)
+    with TestClient(create_app(settings)) as client:
+        health = client.get("/api/health")
+        assert health.status_code == 200, health.text
+        served = health.json()["build"]
+        if damage in ("CURRENT points nowhere", "CURRENT empty"):
+            assert served in (first, second)  # the newest build that is sound
+        else:
+            assert served == first and health.json()["status"] == "degraded"
+            assert first in health.json()["message"] and "integro" in health.json()["message"]
+        ask = client.post("/api/ask", json={"question": QUESTIONS[0]})
+        assert ask.status_code == 200 and "martedì" in ask.json()["answer"]
+        assert ask.headers["x-piano-build"] == served
 
 
 def test_an_unreadable_feedback_database_is_moved_aside_not_fatal(small_index, tmp_path):

@@ -4,6 +4,7 @@ or a safe answer (quotes of the documents only), never a 5xx and never markup th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -413,11 +414,40 @@ def test_H21_script_in_an_html_document_is_dropped_at_indexing(hostile_index):
     ],
     ids=["raw-html", "markdown-image-and-link"],
 )
-def test_H21_H22_markup_inside_a_markdown_document_travels_as_quoted_text(hostile_index, question):
+def test_H21_H22_markup_inside_a_markdown_document_never_reaches_an_api_field(
+    hostile_index, question
+):
     client, _, _ = hostile_index
     r = client.post("/api/ask", json={"question": question})
     assert r.status_code == 200 and r.headers["content-type"] == "application/json"
-    assert_safe(r.json())  # any <script> or ![...](...) is inside a «quote» of the passage
+    assert_safe(r.json())
+    replies = [
+        r,
+        client.post("/api/search", json={"query": question}),
+        client.post(
+            "/v1/chat/completions", json={"messages": [{"role": "user", "content": question}]}
+        ),
+        client.get("/api/documents"),
+    ]
+    for reply in replies:
+        assert reply.status_code == 200
+        texts = list(_strings(reply.json()))
+        assert any("newsletter" in t or "mappa" in t for t in texts) or reply is replies[-1]
+        for bad in ("javascript:", "<script", "<img", "onerror", "alert("):
+            assert not [t for t in texts if bad in t.lower()], (bad, reply.request.url)
+
+
+def _strings(value) -> Iterator[str]:
+    """Every string of a JSON value (keys and values)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield k
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
 
 
 def test_every_case_is_in_the_table_of_docs():

@@ -115,10 +115,13 @@ def test_H35_the_work_of_a_client_that_left_is_dropped(server):
 # --- 2. the chat UI's Gradio endpoints ------------------------------------------------------
 
 
+DOCUMENTS_EVENT = {"data": [], "fn_index": 5, "session_hash": "abc"}  # the documents tab
+
+
 def test_H36_the_ui_event_endpoints_share_the_rate_limit(server):
     with client(server) as c:
         codes = [
-            c.post("/ui/gradio_api/run/documenti", json={"data": []}).status_code
+            c.post("/ui/gradio_api/run/predict", json=DOCUMENTS_EVENT).status_code
             for _ in range(LIMIT + 5)
         ]
         assert codes[:LIMIT] == [200] * LIMIT and set(codes[LIMIT:]) == {429}
@@ -169,7 +172,8 @@ def test_H40_a_lone_surrogate_in_a_v1_history_message_is_an_italian_422(server):
     [
         ("/ui/gradio_api/queue/join", {"data": [], "fn_index": 999, "session_hash": "abc"}),
         ("/ui/gradio_api/run/predict", {"data": [], "fn_index": 999}),
-        ("/ui/gradio_api/call/v2/chiedi", {"data": ["x"]}),
+        ("/ui/gradio_api/run/predict", {"data": [None], "fn_index": 0}),  # a queued function
+        ("/ui/gradio_api/queue/join", {"data": [], "fn_index": 5, "session_hash": "abc"}),
     ],
 )
 def test_H41_a_malformed_ui_event_is_an_italian_4xx(server, path, body):
@@ -205,7 +209,7 @@ def test_H43_the_api_docs_load_nothing_from_another_host(server):
 def test_H44_forwarded_host_headers_are_not_reflected_into_the_ui_config(server):
     with client(server) as c:
         config = c.get(
-            "/ui/config",
+            "/ui/",  # the page carries its config
             headers={"X-Forwarded-Host": "evil.example", "X-Gradio-Server": "http://evil.example"},
         ).text
     assert "evil.example" not in config
@@ -217,7 +221,7 @@ def test_H45_the_ui_gives_no_cors_to_other_origins(server):
         preflight = c.options(
             "/ui/gradio_api/queue/join", headers={**origin, "Access-Control-Request-Method": "POST"}
         )
-        simple = c.get("/ui/config", headers=origin)
+        simple = c.get("/ui/", headers=origin)
     for r in (preflight, simple):
         assert not [h for h in r.headers if h.lower().startswith("access-control-")], r.headers
 
@@ -225,7 +229,7 @@ def test_H45_the_ui_gives_no_cors_to_other_origins(server):
 def test_H46_ui_error_messages_name_no_server_path(server):
     with client(server) as c:
         r = c.get("/ui/gradio_api/file=/etc/passwd")
-    italian(r, 403, "Accesso non consentito")
+    italian(r, 404, "Risorsa non trovata")
     assert "/etc" not in r.text and str(server.data_dir) not in r.text
 
 
@@ -243,6 +247,151 @@ def test_H48_the_days_of_the_gap_report_have_their_own_range(server):
     with client(server, headers={"X-Admin-Key": ADMIN}) as c:
         italian(c.get("/api/admin/gap-report?days=0"), 422, "deve essere almeno 1")
         italian(c.get("/api/admin/gap-report?days=5000"), 422, "al massimo 3650")
+
+
+# --- 7. Gradio's own doors: only those the page uses ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/ui/gradio_api/dev/reload"),  # a stream polling 20 times a second
+        ("GET", "/ui/gradio_api/info"),
+        ("GET", "/ui/gradio_api/openapi.json"),
+        ("GET", "/ui/openapi.json"),
+        ("GET", "/ui/monitoring"),
+        ("GET", "/ui/monitoring/summary"),
+        ("GET", "/ui/config"),
+        ("POST", "/ui/login"),
+        ("POST", "/ui/gradio_api/run/chiedi"),
+        ("POST", "/ui/gradio_api/call/chiedi"),
+        ("POST", "/ui/gradio_api/api/chiedi"),
+        ("GET", "/ui/gradio_api/mcp/schema"),
+    ],
+)
+def test_H49_gradio_paths_the_page_never_calls_answer_404(server, method, path):
+    body = {"data": [None]} if method == "POST" else None
+    with client(server) as c, c.stream(method, path, json=body) as r:
+        # Streamed: an open door may be an endless event stream (dev/reload was one).
+        text = b"".join(r.iter_bytes()) if r.status_code == 404 else next(r.iter_bytes(), b"")
+    assert r.status_code == 404, (r.status_code, text[:300])
+    assert json.loads(text)["detail"] == "Risorsa non trovata."
+
+
+def test_H50_process_recording_takes_no_file_and_keeps_none(server):
+    with client(server) as c:
+        r = c.post(
+            "/ui/gradio_api/process_recording",
+            files={"audio": ("registrazione.wav", b"RIFF" + b"\0" * 4000, "audio/wav")},
+        )
+    italian(r, 404, "Risorsa non trovata")
+    assert not list(server.data_dir.rglob("registrazione*"))
+
+
+def test_H51_the_page_still_works_through_the_open_doors(server):
+    with client(server) as c:
+        page = c.get("/ui/")
+        assert page.status_code == 200
+        for asset in re.findall(r'(?:src|href)="\./(assets/[^"]+)"', page.text)[:5]:
+            assert c.get(f"/ui/{asset}").status_code == 200, asset
+        r = c.post("/ui/gradio_api/run/predict", json=DOCUMENTS_EVENT)
+        assert r.status_code == 200 and "Documenti indicizzati" in r.text
+
+
+# --- 8. clients that hang up during a streamed answer --------------------------------------
+
+
+def hang_up_after_the_first_bytes(server, path: str, body: dict) -> None:
+    import socket
+
+    raw = json.dumps(body).encode()
+    with socket.create_connection(("127.0.0.1", server.port)) as s:
+        s.sendall(
+            f"POST {path} HTTP/1.1\r\nHost: piano\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(raw)}\r\n\r\n".encode()
+            + raw
+        )
+        s.recv(100)  # the stream has started
+
+
+def test_H52_a_dropped_stream_is_one_info_line_and_no_traceback(server):
+    before = server.log.stat().st_size
+    question = {"role": "user", "content": "Quali sono gli obiettivi del Piano?"}
+    for n in range(10):
+        hang_up_after_the_first_bytes(
+            server, "/v1/chat/completions", {"stream": True, "messages": [question]}
+        )
+        hang_up_after_the_first_bytes(server, "/api/ask/stream", {"question": f"Misure {n}?"})
+    deadline = time.monotonic() + 60  # until the server has written the 20 lines
+    while len([r for r in request_lines(server) if r["path"].endswith(("stream", "tions"))]) < 20:
+        assert time.monotonic() < deadline, "not every dropped stream was logged"
+        time.sleep(0.2)
+    written = server.log.read_bytes()[before:].decode("utf-8", errors="replace")
+    assert "Traceback" not in written and '"level": "ERROR"' not in written
+    assert len(written.splitlines()) <= 20 and len(written.encode()) <= 20 * 400, written[:2000]
+
+
+# --- 9. Italian everywhere, plain text in every field ----------------------------------------
+
+ENGLISH = ("Input should", "Field required", "String should", "List should", "Invalid HTTP")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"messages": []},
+        {"messages": "ciao"},
+        {"messages": [{"role": "bot", "content": "ciao"}]},
+        {"messages": [{"role": "user", "content": [{"type": "text"}]}]},
+        {"messages": [{"role": "user", "content": "ciao"}], "stream": "sì"},
+        {},
+    ],
+)
+def test_H53_v1_refusals_are_in_italian_down_to_each_error(server, body):
+    with client(server) as c:
+        r = c.post("/v1/chat/completions", json=body)
+    assert r.status_code == 422, r.text
+    assert not [w for w in ENGLISH if w in r.text], r.text
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"Content-Length: abc\r\n\r\n{}",
+        b"Content-Length: 5\r\nContent-Length: 7\r\n\r\n{}",
+        b"Intestazione senza due punti\r\n\r\n",
+    ],
+)
+def test_H54_a_malformed_request_gets_an_italian_400(server, raw):
+    import socket
+
+    with socket.create_connection(("127.0.0.1", server.port)) as s:
+        s.sendall(b"POST /api/ask HTTP/1.1\r\nHost: piano\r\n" + raw)
+        reply = b""
+        while chunk := s.recv(4096):
+            reply += chunk
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400") and b"application/json" in head
+    assert "Richiesta HTTP non valida" in json.loads(body)["detail"]
+
+
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/api/measures/match", {"description": "cooperativa\u0000sociale"}),
+        ("/api/measures/match", {"description": "giovani\u001b[31m"}),
+        ("/api/measures/match", {"description": " \n\t "}),
+        ("/api/feedback", {"question": "   ", "answer": "a", "rating": "up"}),
+        ("/api/feedback", {"question": "q", "answer": "\n", "rating": "up"}),
+        ("/api/feedback", {"question": "q", "answer": "a", "rating": "up", "citations": [" "]}),
+        ("/api/ask", {"question": "E i giovani?", "history": [{"role": "user", "content": "  "}]}),
+    ],
+)
+def test_H55_every_text_field_is_plain_and_not_only_spaces(server, path, body):
+    with client(server) as c:
+        r = c.post(path, json=body)
+    assert r.status_code == 422, r.text
+    assert "controllo" in r.text or "vuot" in r.text, r.text
 
 
 def test_every_side_door_is_in_the_table_of_docs():

@@ -230,11 +230,7 @@ def _write_bad_files(corpus: Path) -> set[str]:
         "Opinioni sull'economia sociale.\n",
         encoding="utf-8",
     )
-    (corpus / "ristampa.md").write_text(
-        '---\ndoc_id: "evento-tavoli"\ntitle: "Copia"\nsource_type: "stampa"\n---\n\nCopia.\n',
-        encoding="utf-8",
-    )
-    return {"rotto.pdf", "vuoto.txt", "tabella.xyz", "blog.md", "ristampa.md"}
+    return {"rotto.pdf", "vuoto.txt", "tabella.xyz", "blog.md"}
 
 
 def test_bad_files_are_skipped_by_name_and_good_ones_indexed(settings, embedder):
@@ -249,7 +245,6 @@ def test_bad_files_are_skipped_by_name_and_good_ones_indexed(settings, embedder)
     assert "vuoto" in reasons["vuoto.txt"]
     assert ".xyz" in reasons["tabella.xyz"]
     assert "blog" in reasons["blog.md"]
-    assert "evento.md" in reasons["ristampa.md"]
     assert report.documents == 3
     manifest = open_index(settings, embedder.embedder_id).manifest
     assert {d.file for d in manifest.documents} == {"bando.md", "evento.md", "finanza.txt"}
@@ -289,6 +284,31 @@ def test_cli_strict_fails_on_skipped_files_and_lenient_succeeds(settings, embedd
     # The strict run still built the index; the good documents are searchable.
     index = open_index(settings, embedder.embedder_id)
     assert {d.file for d in index.manifest.documents} == {"bando.md", "evento.md", "finanza.txt"}
+
+
+IMPOSTORE = (
+    '---\ndoc_id: "bando-imprese-sociali"\ntitle: "Bando (copia)"\nsource_type: "piano"\n---\n\n'
+    "# Contributo\n\nIl contributo copre fino al novanta per cento delle spese.\n"
+)
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_a_second_file_with_an_existing_doc_id_fails_the_build_and_publishes_nothing(
+    settings, embedder, strict
+):
+    build_index(settings, embedder, progress=False)
+    published = current_build_id(settings)
+    (settings.corpus_dir / "zz-impostore.md").write_text(IMPOSTORE, encoding="utf-8")
+
+    result = _cli(settings, "build", "--quiet", *(["--strict"] if strict else []))
+
+    assert result.returncode != 0
+    assert "stesso doc_id 'bando-imprese-sociali'" in result.stderr
+    assert "bando.md" in result.stderr and "zz-impostore.md" in result.stderr
+    assert current_build_id(settings) == published  # nothing published: the plan stays
+    index = open_index(settings, embedder.embedder_id)
+    assert {d.file for d in index.manifest.documents} >= {"bando.md"}
+    assert not any("novanta" in c.text for c in index.chunks.values())
 
 
 def test_cli_fails_when_nothing_can_be_indexed(make_settings):

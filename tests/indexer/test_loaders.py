@@ -269,3 +269,72 @@ def test_bad_sidecar_toml_is_reported(tmp_path):
 
     with pytest.raises(UnreadableDocument, match="nota.txt.meta.toml"):
         load_document(path)
+
+
+def test_front_matter_after_a_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "con-bom.md"
+    text = (
+        '---\ndoc_id: "piano-con-bom"\ntitle: "Il Piano"\nsource_type: "piano"\n---\n\n'
+        "# Il Piano\n\nIl Piano prevede misure per i giovani.\n"
+    )
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+
+    doc = load_document(path)
+
+    assert doc.meta.doc_id == "piano-con-bom" and doc.meta.source_type == "piano"
+    assert "doc_id" not in doc.pages[0].text
+
+
+HOSTILE = """---
+doc_id: "nota-ostile"
+title: "Nota <b>ostile</b>"
+source_type: "istituzionale"
+publisher: "<script>alert(1)</script>Ente"
+url: "javascript:alert(document.cookie)"
+---
+
+# Nota
+
+Il Piano prevede uno sportello <img src=x onerror="alert(1)"> per le cooperative.
+Leggi [il bando](javascript:alert(1)) o [la pagina](https://www.example.org/bando) e
+![immagine](data:image/svg+xml;base64,PHN2Zz4=) <a href="javascript:void(0)">qui</a>.
+<script>fetch('/api/feedback')</script><!-- nascosto --> <javascript:alert(2)>
+"""
+
+
+def test_document_text_is_plain_and_links_only_to_web_pages(tmp_path):
+    path = tmp_path / "ostile.md"
+    path.write_text(HOSTILE, encoding="utf-8")
+
+    doc = load_document(path)
+    text = doc.pages[0].text
+
+    assert doc.meta.url is None  # not a web page: dropped
+    assert doc.meta.title == "Nota ostile" and doc.meta.publisher == "Ente"
+    for bad in ("javascript:", "data:", "<img", "onerror", "<script", "fetch(", "<a ", "nascosto"):
+        assert bad not in text, bad
+    assert "uno sportello  per le cooperative" in text
+    assert "Leggi il bando o [la pagina](https://www.example.org/bando)" in text
+    assert "immagine" in text and "qui" in text
+
+
+@pytest.mark.parametrize(
+    "url, kept",
+    [
+        ("https://www.example.org/piano", True),
+        ("http://www.example.org/piano", True),
+        ("javascript:alert(1)", False),
+        ("JaVaScRiPt:alert(1)", False),
+        ("data:text/html,<b>x</b>", False),
+        ("file:///etc/passwd", False),
+        ("//evil.example/x", False),
+        ("https:///senza-host", False),
+    ],
+)
+def test_only_http_urls_are_kept_as_a_documents_url(tmp_path, url, kept):
+    path = tmp_path / "link.md"
+    path.write_text(
+        f'---\ndoc_id: "link"\ntitle: "Link"\nsource_type: "stampa"\nurl: "{url}"\n---\n\nTesto.\n',
+        encoding="utf-8",
+    )
+    assert (load_document(path).meta.url == url) is kept

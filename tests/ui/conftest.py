@@ -170,4 +170,6 @@ def ui_url(corpus_settings, recording):
     """The shipped corpus behind the real app, shared by the browser tests. No rate limit: the
     suite's own pace (a browser and a dozen questions a minute from 127.0.0.1) is not what it
     tests (tests/hostile and tests/server test the limit on the UI's event paths)."""
-    yield from serve(corpus_settings.updated(rate_limit_per_minute=0), recording)
+    yield from serve(
+        corpus_settings.updated(rate_limit_per_minute=0, page_rate_limit_per_minute=0), recording
+    )

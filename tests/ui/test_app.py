@@ -417,7 +417,7 @@ def hostile_url(make_settings, embedder):
     yield from serve(settings, build_assistant(settings, embedder))
 
 
-def test_markup_in_documents_and_questions_is_shown_as_text(hostile_url, page):
+def test_markup_in_documents_is_dropped_and_in_questions_shown_as_text(hostile_url, page):
     page.goto(hostile_url)
     question = (
         "Quando apre il mercato solidale di Barriera? <b>ciao</b> <img src=x onerror=alert(3)>"
@@ -426,16 +426,16 @@ def test_markup_in_documents_and_questions_is_shown_as_text(hostile_url, page):
     turn.locator("details.fonti").evaluate("d => d.open = true")
     sources = turn.locator("details.fonti")
     text = sources.inner_text()
-    assert "<b>grassetto</b>" in text
-    assert "<script>alert(1)</script>" in text
+    # The document's markup was dropped at indexing (indexer/plain.py): its words stay.
+    assert "<b>" not in text and "<script" not in text and "alert" not in text
     assert "${1+1}" in text
-    assert "Nota <b>interna</b> sul mercato solidale" in text
-    assert "Redazione <i>prova</i>" in text
+    assert "Nota interna sul mercato solidale" in text
+    assert "Redazione prova" in text
     assert sources.locator("b, i, script").count() == 0
     assert page.locator("a[href^='javascript']").count() == 0
     assert "Originale non disponibile online" in text
     assert turn.locator(".domanda").inner_text().endswith(question)
-    assert "<b>grassetto</b>" in turn.locator(".risposta").inner_text()
+    assert "grassetto" in turn.locator(".risposta").inner_text()
     assert page.locator("#conversazione").locator("b, script, img").count() == 0
     page.reload()  # and once more from what the browser kept
     page.get_by_label("La tua domanda").wait_for()
