@@ -18,8 +18,6 @@ import re
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-import numpy as np
-
 from assistant.answer_types import AnswerType, find_spans
 from assistant.coverage import hard_refusal, topic_stems, unknown_names
 from assistant.evidence import SPAN_TYPES, Candidate, counts_asked_thing
@@ -80,9 +78,10 @@ def measure(
     units: list[Candidate],
     vocabulary: set[str],
     fused_max: float,
-    corpus_cosines: np.ndarray,
+    corpus_spread: tuple[float, float],
 ) -> Features:
-    """`corpus_cosines`: the question's cosine to every sentence of the corpus."""
+    """`corpus_spread`: the mean and standard deviation of the question's cosines to every
+    sentence of the corpus (`SentenceStatistics`); the best of them is the best unit's."""
     topics = topic_stems(question)
     known = len(topics & vocabulary) / len(topics) if topics else 1.0
     asked = topics - _ASKING
@@ -100,13 +99,11 @@ def measure(
             if spans:
                 found = max(found, unit.overlap, 0.01)
     names = len(unknown_names(question.lexical, vocabulary)) if question.italian else 0
-    spread = float(corpus_cosines.std()) if len(corpus_cosines) > 1 else 0.0
-    standout = (
-        (float(corpus_cosines.max()) - float(corpus_cosines.mean())) / spread if spread else 0.0
-    )
+    best = max((u.cosine for u in units), default=0.0)
+    mean, spread = corpus_spread
     return Features(
-        cosine=max((u.cosine for u in units), default=0.0),
-        standout=standout,
+        cosine=best,
+        standout=(best - mean) / spread if spread else 0.0,
         score=units[0].score if units else 0.0,
         known_share=known if question.italian else 1.0,
         evidence_share=share,

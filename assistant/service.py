@@ -237,9 +237,9 @@ class Assistant:
         )
         p = self.retriever.params
         fused_max = (p.dense_weight + p.bm25_weight) / (p.rrf_k + 1)
-        corpus_cosines = self.index.sentence_vectors @ found.vector
+        corpus_spread = self.index.sentence_stats.mean_and_spread(found.vector)
         return units, measure(
-            found.question, found.hits, units, self.vocabulary, fused_max, corpus_cosines
+            found.question, found.hits, units, self.vocabulary, fused_max, corpus_spread
         )
 
     def _compose(self, found: Retrieved) -> Composed:

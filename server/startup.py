@@ -19,7 +19,14 @@ from indexer.catalogue import load_catalogue
 from indexer.embedding import PianoEmbedding
 from indexer.glossary import load_glossary
 from indexer.organisations import extract_organisations
-from indexer.stores import ChromaMismatch, IndexMissing, ModelMismatch, open_index
+from indexer.stores import (
+    DENSE_FILE,
+    ChromaMismatch,
+    IndexMissing,
+    ModelMismatch,
+    embedded_chroma_present,
+    open_index,
+)
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +75,15 @@ def check_consistent(assistant: Assistant) -> None:
             f"sentences.npy ha {index.sentence_vectors.shape[0]} frasi invece di "
             f"{manifest.sentences}"
         )
-    if index.collection.count() != manifest.chunks:
-        problems.append("Chroma non contiene tutti i passaggi")
+    if index.dense_vectors is None:  # Chroma answers the dense search: it must hold them all
+        if index.collection.count() != manifest.chunks:
+            problems.append("Chroma non contiene tutti i passaggi")
+    elif len(index.dense_vectors) != manifest.chunks:
+        problems.append(
+            f"{DENSE_FILE} ha {len(index.dense_vectors)} passaggi invece di {manifest.chunks}"
+        )
+    elif manifest.chroma_mode == "embedded" and not embedded_chroma_present(index.build_dir):
+        problems.append("manca il database di Chroma")
     if problems:
         raise IndexCorrupt("; ".join(problems))
 
