@@ -21,7 +21,7 @@ from core.offline import go_offline
 from core.settings import Settings
 from server.startup import open_assistant, open_stores
 from server.ui_guard import UiGuard, event_paths
-from ui.app import UI_PATH, mount_ui
+from ui.mount import UI_PATH, mount_ui_lazily
 
 
 def services_opener(settings: Settings, assistant: Assistant | None) -> Callable[[], Services]:
@@ -82,7 +82,7 @@ def _mount_ui(app: FastAPI, settings: Settings) -> None:
     def services() -> Services:
         return app.state.services  # type: ignore[no-any-return]
 
-    mount_ui(
+    mount_ui_lazily(
         app,
         get_assistant=lambda: services().assistant,
         get_feedback=lambda: services().feedback,

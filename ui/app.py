@@ -1,4 +1,5 @@
-"""The page of the chat UI, and `mount_ui` which serves it at /ui of the FastAPI app."""
+"""The page of the chat UI, and `mount_ui` which serves it at /ui of the FastAPI app (the
+server does it at the first request, `ui.mount`)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,9 @@ from ui.glossary_tab import build_glossary_tab
 from ui.handlers import ChatHandlers
 from ui.layout import PRIVATE, build_chat_tab
 from ui.measures_tab import build_measures_tab
+from ui.mount import UI_PATH
 from ui.style import JS, page_css, theme
 
-UI_PATH = "/ui"
 # Gradio's queue looks for work every millisecond (and for progress every 10 ms): 3–5% of a
 # core on an idle server. Only the LLM's streamed answers go through the queue (answers,
 # ratings and the other tabs are plain calls), and they take seconds: waking up every 100 ms
