@@ -212,3 +212,9 @@ class PianoEmbedding:
 
     def count_tokens(self, text: str) -> int:
         return self._backend.count_tokens(text)
+
+    def ready(self) -> None:
+        """Wait until the model is loaded (the ONNX backend loads beside its caller)."""
+        wait = getattr(self._backend, "ready", None)
+        if wait is not None:
+            wait()

@@ -95,12 +95,10 @@ def open_assistant(
     try:
         embedder = embedder or PianoEmbedding.from_settings(settings)
     except Exception as exc:
-        log.exception("embedding model cannot be loaded")
-        return None, NO_EMBEDDER.format(model=settings.embedder_id, what=type(exc).__name__)
+        return _no_embedder(settings, exc)
     try:
-        assistant = build_assistant(settings, embedder)
+        assistant = build_assistant(settings, embedder)  # the model loads meanwhile
         check_consistent(assistant)
-        return assistant, None
     except (IndexMissing, ModelMismatch, ChromaMismatch) as exc:
         log.error("index unavailable: %s", exc)
         return None, _without_paths(str(exc), settings)
@@ -108,6 +106,16 @@ def open_assistant(
         log.exception("index cannot be opened")
         what = str(exc) if isinstance(exc, IndexCorrupt) else type(exc).__name__
         return None, _without_paths(CORRUPT.format(data_dir=settings.data_dir, what=what), settings)
+    try:
+        embedder.ready()
+    except Exception as exc:
+        return _no_embedder(settings, exc)
+    return assistant, None
+
+
+def _no_embedder(settings: Settings, exc: Exception) -> tuple[None, str]:
+    log.error("embedding model cannot be loaded", exc_info=exc)
+    return None, NO_EMBEDDER.format(model=settings.embedder_id, what=type(exc).__name__)
 
 
 def _without_paths(message: str, settings: Settings) -> str:

@@ -48,13 +48,22 @@ def _manifest(model_dir: Path) -> dict:
         return {}
 
 
+def _stat(path: Path) -> list[int]:
+    status = path.stat()
+    return [status.st_size, status.st_mtime_ns]
+
+
 def is_converted(model_dir: Path, source: Path, hf: bool = False) -> bool:
     """Whether `model_dir` holds a whole conversion of `source` by this converter version."""
     manifest = _manifest(model_dir)
     wanted = RUNTIME_FILES + (HF_FILES if hf else ())
+    # The same file, unchanged since it was converted, needs no hashing (0.1-0.3 s a start).
+    same_file = manifest.get("source") == str(source) and manifest.get("source_stat") == _stat(
+        source
+    )
     return (
         manifest.get("converter") == CONVERTER_VERSION
-        and manifest.get("source_sha256") == _sha256(source)
+        and (same_file or manifest.get("source_sha256") == _sha256(source))
         and (manifest.get("hf") or not hf)
         and all((model_dir / name).is_file() for name in wanted)
     )
@@ -107,6 +116,7 @@ def convert(out_dir: Path, source: Path, hf: bool = False) -> dict[str, float]:
         "converter": CONVERTER_VERSION,
         "source": str(source),
         "source_sha256": _sha256(source),
+        "source_stat": _stat(source),
         "hf": hf,
         "files": {name: _sha256(out_dir / name) for name in RUNTIME_FILES},
     }

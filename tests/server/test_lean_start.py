@@ -56,3 +56,25 @@ def test_a_server_answers_without_gradio_and_builds_the_chat_at_its_first_visit(
     assert seen["health"] == 200 and seen["ask"] == 200 and seen["cited"] > 0
     assert seen["loaded_to_answer"] == []
     assert seen["page"] == 200 and seen["page_is_the_chat"] and seen["gradio_after"]
+
+
+def test_a_model_that_does_not_load_beside_the_start_up_says_so(corpus_settings, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from indexer.e5.convert import MANIFEST, RUNTIME_FILES
+    from server.app import create_app
+
+    converted = corpus_settings.e5_model_dir
+    broken = tmp_path / "model"
+    broken.mkdir()
+    for name in (*RUNTIME_FILES, MANIFEST):
+        (broken / name).symlink_to(converted / name)
+    (broken / "sentencepiece.model").unlink()
+    (broken / "sentencepiece.model").write_bytes(b"non e' un modello")
+    settings = corpus_settings.updated(embed_model_dir=broken)
+
+    with TestClient(create_app(settings)) as client:
+        health = client.get("/api/health")
+
+    assert health.status_code == 503
+    assert "non si carica" in health.json()["message"]
