@@ -171,6 +171,11 @@ def test_bench_end_to_end_on_a_tiny_corpus(tmp_path):
     assert api["latency_cold"]["answers"] == 4 and api["latency_cold"]["errors"] == 0
     assert [t["clients"] for t in api["throughput_cold"]] == [1, 2]
     assert all(0 < t["answers"] <= 6 and t["errors"] == 0 for t in api["throughput_cold"])
-    assert api["rss_mb_idle"] > 0
+    assert api["rss_mb_idle"] > 0 and api["rss_mb_with_ui"] > 0
+    assert api["questions_after_load"] >= api["latency_cold"]["answers"]
+    start = result["start"]
+    assert len(start["runs"]) == 3
+    assert all(0 < r["healthy_s"] <= r["first_answer_s"] for r in start["runs"])
     report = (out / "bench.md").read_text()
     assert "Metro di paragone" in report and "× emb." in report and "| 2 |" in report
+    assert "Avvio a freddo" in report
