@@ -20,13 +20,14 @@ from core.italian import italian_stemmer, lexical_text
 from core.models import ChunkMeta
 from core.settings import Settings
 from indexer.bm25_index import Bm25Index
-from indexer.chunking import Chunk
 from indexer.loaders import DocumentMeta
 from indexer.sentence_stats import STATS_FILE, SentenceStatistics
 
 if TYPE_CHECKING:  # chromadb is imported when Chroma is opened: 0.6-1 s an unchanged build skips
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
+
+    from indexer.chunking import Chunk  # writing a build only (and its import costs a server)
 
 CURRENT = "CURRENT"
 # Up to this many passages the dense search is an exact product in memory over the vectors read
