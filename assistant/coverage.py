@@ -7,6 +7,7 @@ import re
 
 from assistant.question import Question
 from core.italian import content_stems, expand_acronyms
+from indexer.lexicon import Lexicon
 
 # Question words that carry no topic: their absence from the corpus says nothing.
 _GENERIC = content_stems(
@@ -44,7 +45,5 @@ def hard_refusal(question: Question) -> str | None:
 
 
 def corpus_vocabulary(texts: list[str]) -> set[str]:
-    vocabulary: set[str] = set()
-    for text in texts:
-        vocabulary |= content_stems(expand_acronyms(text))
-    return vocabulary
+    """The content stems of `texts` (a build keeps its corpus's: `indexer.lexicon`)."""
+    return set(Lexicon.of(texts).stems)

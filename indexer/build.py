@@ -19,6 +19,7 @@ from indexer.catalogue import CATALOGUE_VERSION, extract_catalogue
 from indexer.chunking import Chunk, chunk_document
 from indexer.embed_cache import EmbeddingCache
 from indexer.embedding import PianoEmbedding
+from indexer.lexicon import LEXICON_FILE, Lexicon, passage_text
 from indexer.loaders import SourceDocument, UnreadableDocument, corpus_files, load_document
 from indexer.reuse import chunker_version, reusable_chunks
 from indexer.sentence_stats import STATS_FILE, SentenceStatistics
@@ -234,6 +235,8 @@ def write_build(
         write_chunks(build_dir, chunks)
         np.save(build_dir / "sentences.npy", sentence_vectors.astype(np.float32))
         SentenceStatistics.of(sentence_vectors).save(build_dir / STATS_FILE)
+        lexicon = Lexicon.of(passage_text(c.meta.title, c.section, c.text) for c in chunks)
+        lexicon.save(build_dir / LEXICON_FILE)
         catalogue = extract_catalogue(chunks, dict(zip(sentences, sentence_vectors)))
         (build_dir / "measures.json").write_text(catalogue.model_dump_json(indent=1))
         bar.update()

@@ -20,6 +20,7 @@ from core.italian import italian_stemmer, lexical_text
 from core.models import ChunkMeta
 from core.settings import Settings
 from indexer.bm25_index import Bm25Index
+from indexer.lexicon import LEXICON_FILE, Lexicon, passage_text
 from indexer.loaders import DocumentMeta
 from indexer.sentence_stats import STATS_FILE, SentenceStatistics
 
@@ -207,6 +208,11 @@ def write_dense(build_dir: Path, collection: Collection, chunks: list[Chunk]) ->
     np.save(build_dir / DENSE_FILE, vectors)
 
 
+def chunks_lexicon(chunks: dict[str, StoredChunk]) -> Lexicon:
+    """The lexicon of a build written before lexicon.json."""
+    return Lexicon.of(passage_text(c.meta.title, c.meta.section, c.text) for c in chunks.values())
+
+
 # --- reading a build ------------------------------------------------------------------------
 
 
@@ -233,6 +239,7 @@ class OpenIndex:
     open_collection: Callable[[], Collection]
     bm25: Bm25Index
     sentence_stats: SentenceStatistics
+    lexicon: Lexicon
     # Small indexes only (EXACT_DENSE_MAX_CHUNKS): the chunk vectors, row i being dense_ids[i].
     dense_ids: list[str] = field(default_factory=list)
     dense_vectors: np.ndarray | None = None
@@ -294,7 +301,11 @@ def open_index(settings: Settings, embedder_id: str) -> OpenIndex:
         return chroma_collection(open_chroma(settings, build_dir), manifest.chroma_collection)
 
     bm25 = Bm25Index.load(build_dir / "bm25", list(chunks))
-    index = OpenIndex(manifest, build_dir, chunks, sentence_vectors, open_collection, bm25, stats)
+    lexicon_file = build_dir / LEXICON_FILE
+    lexicon = Lexicon.load(lexicon_file) if lexicon_file.exists() else chunks_lexicon(chunks)
+    index = OpenIndex(
+        manifest, build_dir, chunks, sentence_vectors, open_collection, bm25, stats, lexicon
+    )
     if manifest.chunks <= EXACT_DENSE_MAX_CHUNKS:
         if (build_dir / DENSE_FILE).exists():
             index.dense_ids = list(chunks)
