@@ -17,11 +17,11 @@ import numpy as np
 from pydantic import BaseModel
 
 from core.italian import italian_stemmer, lexical_text
-from core.models import ChunkMeta
 from core.settings import Settings
 from indexer.bm25_index import Bm25Index
-from indexer.lexicon import LEXICON_FILE, Lexicon, passage_text
+from indexer.lexicon import LEXICON_FILE, Lexicon
 from indexer.loaders import DocumentMeta
+from indexer.passages import StoredChunk, chunks_lexicon, read_chunks
 from indexer.sentence_stats import STATS_FILE, SentenceStatistics
 
 if TYPE_CHECKING:  # chromadb is imported when Chroma is opened: 0.6-1 s an unchanged build skips
@@ -208,23 +208,7 @@ def write_dense(build_dir: Path, collection: Collection, chunks: list[Chunk]) ->
     np.save(build_dir / DENSE_FILE, vectors)
 
 
-def chunks_lexicon(chunks: dict[str, StoredChunk]) -> Lexicon:
-    """The lexicon of a build written before lexicon.json."""
-    return Lexicon.of(passage_text(c.meta.title, c.meta.section, c.text) for c in chunks.values())
-
-
 # --- reading a build ------------------------------------------------------------------------
-
-
-@dataclass
-class StoredChunk:
-    """A passage as read back from the index, with its quotable sentences."""
-
-    chunk_id: str
-    text: str
-    sentences: list[str]
-    sentence_start: int  # row of its first sentence in the sentence matrix
-    meta: ChunkMeta
 
 
 @dataclass
@@ -280,14 +264,7 @@ def open_index(settings: Settings, embedder_id: str) -> OpenIndex:
             )
         )
     build_dir = settings.builds_dir / manifest.build_id
-    chunks: dict[str, StoredChunk] = {}
-    row = 0
-    with open(build_dir / "chunks.jsonl", encoding="utf-8") as f:
-        for line in f:
-            d = json.loads(line)
-            chunk_id, text, sentences = d.pop("chunk_id"), d.pop("text"), d.pop("sentences")
-            chunks[chunk_id] = StoredChunk(chunk_id, text, sentences, row, ChunkMeta(**d))
-            row += len(sentences)
+    chunks = read_chunks(build_dir)
     # Mapped, not read: a question reads the rows of its passages only.
     sentence_vectors = np.load(build_dir / "sentences.npy", mmap_mode="r")
     stats_file = build_dir / STATS_FILE

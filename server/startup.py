@@ -6,6 +6,7 @@ an exception that sends the server into a crash loop."""
 
 from __future__ import annotations
 
+import gc
 import logging
 
 from assistant.answerability import AnswerabilityModel
@@ -110,6 +111,9 @@ def open_assistant(
         embedder.ready()
     except Exception as exc:
         return _no_embedder(settings, exc)
+    # What was opened lives as long as it is served: kept out of the collector's full passes,
+    # which walked every passage of a large index in the middle of requests.
+    gc.freeze()
     return assistant, None
 
 
