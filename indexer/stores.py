@@ -203,6 +203,7 @@ def write_dense(build_dir: Path, collection: Collection, chunks: list[Chunk]) ->
     """The passage vectors as Chroma returns them (it rounds them when it normalises them),
     row i being chunks[i]: what the exact dense search of a small index reads."""
     stored = collection.get(ids=[c.chunk_id for c in chunks], include=["embeddings"])
+    assert stored["embeddings"] is not None, "asked for in include="
     by_id = dict(zip(stored["ids"], stored["embeddings"], strict=True))
     vectors = np.asarray([by_id[c.chunk_id] for c in chunks], dtype=np.float32)
     np.save(build_dir / DENSE_FILE, vectors)

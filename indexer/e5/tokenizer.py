@@ -34,7 +34,9 @@ def build_sentencepiece(ck: E5Checkpoint) -> bytes:
     Every piece is NORMAL, so that SentencePiece matches "<s>", "</s>", "<pad>" and "<mask>" in
     a text as e5.c does, except <unk> (UNKNOWN: never matched, the unknown characters' id).
     """
-    from sentencepiece import sentencepiece_model_pb2 as spm_pb
+    from sentencepiece import sentencepiece_model_pb2  # generated protobuf classes
+
+    spm_pb: Any = sentencepiece_model_pb2  # untyped: mypy sees none of its classes
 
     model = spm_pb.ModelProto()
     piece_type = spm_pb.ModelProto.SentencePiece
