@@ -236,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "machine": f"{os.cpu_count()} CPU, {platform.processor() or platform.machine()}, "
         f"Python {platform.python_version()}",
+        "load": " / ".join(f"{x:.1f}" for x in os.getloadavg()),
     }
     yard_start = yardstick_ms(embedder, yard_questions)
     with tempfile.TemporaryDirectory(prefix="piano-bench-") as tmp:
@@ -271,6 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     result["yardstick_end_ms"] = round(statistics.median(yard_end), 2)
     result["yardstick_ms"] = round(statistics.median(yard_start + yard_end), 2)
     result["seconds"] = round(time.perf_counter() - started, 1)
+    result["load_end"] = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     path = write_report(result, args.out)
     print(path.read_text())
     return 0

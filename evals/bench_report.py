@@ -19,7 +19,8 @@ def to_markdown(r: dict[str, Any]) -> str:
         "# Bench — Chiedi al Piano",
         "",
         f"Generato il {r['generated']} con `{r['command']}` su {r['machine']}. "
-        f"Durata {r['seconds']:.0f} s.",
+        f"Durata {r['seconds']:.0f} s. Carico medio (1/5/15 min) all'inizio "
+        f"{r.get('load', '—')}, alla fine {r.get('load_end', '—')}.",
         "",
         f"**Metro di paragone: un embedding di una domanda = {y:.1f} ms** (mediana, stesso run; "
         f"inizio {r['yardstick_start_ms']:.1f} ms, fine {r['yardstick_end_ms']:.1f} ms). "
@@ -67,16 +68,21 @@ def to_markdown(r: dict[str, Any]) -> str:
         lines += [
             "## Avvio a freddo (processo nuovo → `/api/health` 200 → prima risposta)",
             "",
-            "| giro | sano s | prima risposta s | RSS MiB |",
-            "|---|---|---|---|",
+            "| giro | sano s | prima risposta s | CPU del server s | RSS MiB |",
+            "|---|---|---|---|---|",
             *(
-                f"| {i} | {row['healthy_s']} | {row['first_answer_s']} | {row['rss_mb']} |"
+                f"| {i} | {row['healthy_s']} | {row['first_answer_s']} | {row.get('cpu_s', '—')} "
+                f"| {row['rss_mb']} |"
                 for i, row in enumerate(start["runs"], start=1)
             ),
-            f"| **mediana** | **{start['healthy_s']}** | **{start['first_answer_s']}** | |",
+            f"| **mediana** | **{start['healthy_s']}** | **{start['first_answer_s']}** | "
+            f"{start.get('cpu_s', '—')} | |",
             "",
             "Obiettivo: prima risposta ≤ 2 s dall'avvio. Il primo giro legge i file del "
-            "modello e dell'indice dal disco, gli altri dalla cache del sistema.",
+            "modello e dell'indice dal disco, gli altri dalla cache del sistema. La CPU del "
+            "server (utente + sistema, tutti i suoi thread) fino alla prima risposta non dipende "
+            "dal carico della macchina; i tempi a orologio sì "
+            "(vedi il carico medio in testa).",
             "",
         ]
     if build:

@@ -1,8 +1,10 @@
 """The bench's cold start: a new server process, timed from its spawn to /api/health answering
-200 and to its first answer, with its memory then (model loaded, chat UI not yet built)."""
+200 and to its first answer, with the CPU time it used until then (what a busy machine does not
+change) and its memory (model loaded, chat UI not yet built)."""
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from pathlib import Path
@@ -33,6 +35,7 @@ def cold_start(workdir: Path, env: dict[str, str], runs: int = 3) -> dict[str, A
                 {
                     "healthy_s": round(healthy, 2),
                     "first_answer_s": round(answered, 2),
+                    "cpu_s": round(cpu_seconds(server.proc.pid), 2),
                     "rss_mb": server.rss_mb(),
                 }
             )
@@ -42,7 +45,14 @@ def cold_start(workdir: Path, env: dict[str, str], runs: int = 3) -> dict[str, A
         "runs": rows,
         "healthy_s": statistics.median(r["healthy_s"] for r in rows),
         "first_answer_s": statistics.median(r["first_answer_s"] for r in rows),
+        "cpu_s": statistics.median(r["cpu_s"] for r in rows),
     }
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system time of a process so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _until_healthy(http: httpx.Client, server: Any, started: float) -> float:
