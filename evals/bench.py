@@ -20,8 +20,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from core.offline import go_offline
 from evals.bench_report import write_report
+from evals.bench_scaleout import phase_scaleout
+from evals.bench_start import cold_start
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 REPO = Path(__file__).resolve().parent.parent
@@ -99,6 +103,13 @@ def phase_api(
                 out[f"throughput_{kind}"].append(res.summary())
         out["rss_mb_idle"] = started_rss
         out["rss_mb_after_load"] = server.rss_mb()
+        out["questions_after_load"] = sum(
+            r["answers"] + r["errors"]
+            for r in [out["latency_cold"], out["latency_warm"], *out["throughput_cold"]]
+            + out["throughput_warm"]
+        ) + len(questions)
+        httpx.get(server.url + "/ui/", timeout=120).raise_for_status()  # the chat, built now
+        out["rss_mb_with_ui"] = server.rss_mb()
         return out
     finally:
         server.stop()
@@ -137,7 +148,9 @@ def phase_scale(
                 started = time.perf_counter()
                 write_synthetic_build(settings, corpus, embedder_id)
                 write_s = time.perf_counter() - started
+                started = time.perf_counter()
                 server = start_api(workdir, extra)
+                start_s = time.perf_counter() - started
                 try:
                     pool = QuestionPool(questions, distinct=True, seed=size + 7)
                     run_load([server.url], pool, 1, 5, 30)  # first requests pay lazy loading
@@ -148,6 +161,7 @@ def phase_scale(
                             "chunks": len(corpus.chunks),
                             "chroma": mode,
                             "write_s": round(write_s, 2),
+                            "start_s": round(start_s, 2),
                             "index_mb": dir_mb(data_dir)
                             + (dir_mb(workdir / "chroma-db") if chroma else 0),
                             "api_rss_mb": server.rss_mb(),
@@ -166,63 +180,6 @@ def phase_scale(
                     chroma.stop()
             shutil.rmtree(workdir, ignore_errors=True)
             print(f"  scala {size}/{mode}: {rows[-1]}", file=sys.stderr)
-    return rows
-
-
-def phase_scaleout(
-    root: Path, base: Any, embedder_id: str, questions: list[str], args: Any
-) -> list[dict[str, Any]]:
-    """One `chroma run`; the API with 1 worker, then 2 workers, both reading it."""
-    from evals.servers import QuestionPool, run_load, start_api, start_chroma
-    from evals.synthetic import synthetic_corpus, write_synthetic_build
-    from indexer.stores import open_index
-
-    real = open_index(base, embedder_id)
-    workdir = root / "scaleout"
-    chroma = start_chroma(workdir)
-    rows: list[dict[str, Any]] = []
-    try:
-        settings = base.updated(
-            **{
-                "data_dir": workdir / "data",
-                "chroma_host": "127.0.0.1",
-                "chroma_port": chroma.port,
-            }
-        )
-        write_synthetic_build(settings, synthetic_corpus(real, 0), embedder_id)  # the real index
-        for workers, threads in ((1, 0), (2, 1)):
-            env = {
-                "PIANO_DATA_DIR": str(settings.data_dir),
-                "PIANO_CHROMA_HOST": "127.0.0.1",
-                "PIANO_CHROMA_PORT": str(chroma.port),
-                "PIANO_EMBED_THREADS": str(threads),
-            }
-            server = start_api(workdir, env, workers=workers)
-            try:
-                pool = QuestionPool(questions, distinct=True, seed=workers)
-                run_load([server.url], pool, 2 * workers, 10, 30)
-                for clients in args.scaleout_clients:
-                    res = run_load(
-                        [server.url],
-                        pool,
-                        clients,
-                        min(args.level_requests, pool.left),
-                        args.level_seconds,
-                    )
-                    rows.append(
-                        {
-                            "workers": workers,
-                            "embed_threads": threads or "default",
-                            "api_rss_mb": server.rss_mb(),
-                            "chroma_rss_mb": chroma.rss_mb(),
-                            **res.summary(),
-                        }
-                    )
-                    print(f"  scale-out {workers} worker: {rows[-1]}", file=sys.stderr)
-            finally:
-                server.stop()
-    finally:
-        chroma.stop()
     return rows
 
 
@@ -256,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale-requests", type=int, default=60)
     parser.add_argument("--scaleout-clients", type=_ints, default=[8, 16])
     parser.add_argument(
-        "--skip", default="", help="comma list of: build,embedding,api,scale,scaleout"
+        "--skip", default="", help="comma list of: build,embedding,start,api,scale,scaleout"
     )
     args = parser.parse_args(argv)
 
@@ -279,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "machine": f"{os.cpu_count()} CPU, {platform.processor() or platform.machine()}, "
         f"Python {platform.python_version()}",
+        "load": " / ".join(f"{x:.1f}" for x in os.getloadavg()),
     }
     yard_start = yardstick_ms(embedder, yard_questions)
     with tempfile.TemporaryDirectory(prefix="piano-bench-") as tmp:
@@ -291,6 +249,9 @@ def main(argv: list[str] | None = None) -> int:
             result["embedding"] = [
                 probe_in_child(["probe", "--backend", b, "--no-builds"]) for b in BACKENDS
             ]
+        if "start" not in skip:
+            print("… avvio a freddo", file=sys.stderr)
+            result["start"] = cold_start(root / "start", {"PIANO_DATA_DIR": str(settings.data_dir)})
         if "api" not in skip:
             print("… /api/ask", file=sys.stderr)
             result["api"] = phase_api(
@@ -311,6 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     result["yardstick_end_ms"] = round(statistics.median(yard_end), 2)
     result["yardstick_ms"] = round(statistics.median(yard_start + yard_end), 2)
     result["seconds"] = round(time.perf_counter() - started, 1)
+    result["load_end"] = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     path = write_report(result, args.out)
     print(path.read_text())
     return 0

@@ -143,7 +143,17 @@ def child_env(extra: dict[str, str]) -> dict[str, str]:
 
 
 def start_api(workdir: Path, env: dict[str, str], workers: int = 1, timeout: float = 180) -> Server:
-    """`uvicorn --factory server.app:create_app`: the deployment's command, on a free port."""
+    """`uvicorn --factory server.app:create_app`: the deployment's command, on a free port,
+    once it answers /api/health."""
+    server = spawn_api(workdir, env, workers)
+    server.wait_ready("/api/health", timeout)
+    if workers > 1:
+        time.sleep(3)  # health answered by one worker; let the others load their index too
+    return server
+
+
+def spawn_api(workdir: Path, env: dict[str, str], workers: int = 1) -> Server:
+    """The same command, returned as soon as the process runs."""
     port = free_port()
     cmd = [
         sys.executable,
@@ -163,11 +173,7 @@ def start_api(workdir: Path, env: dict[str, str], workers: int = 1, timeout: flo
         "--no-proxy-headers",  # as README's command: no proxy in front, none believed
     ]
     proc, log = _spawn(f"api-{port}", cmd, child_env(env), workdir)
-    server = Server(f"API ({workers} worker)", proc, port, log)
-    server.wait_ready("/api/health", timeout)
-    if workers > 1:
-        time.sleep(3)  # health answered by one worker; let the others load their index too
-    return server
+    return Server(f"API ({workers} worker)", proc, port, log)
 
 
 def start_chroma(workdir: Path, timeout: float = 60) -> Server:

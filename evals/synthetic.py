@@ -216,7 +216,9 @@ def synthetic_corpus(
             varied = {vary(s, rng): row for s, row in rng.sample(pool, rng.randint(2, 5))}
             sentences = list(varied)
             text = " ".join(sentences)
-            digest = hashlib.sha1(f"{section}\n{text}".encode()).hexdigest()[:12]
+            # The position too: two passages of one document may draw the same sentences (one
+            # pair in 100,000 passages did), and ids must stay unique.
+            digest = hashlib.sha1(f"{section}\n{position}\n{text}".encode()).hexdigest()[:12]
             chunks.append(
                 Chunk(f"{meta.doc_id}:{digest}", meta, text, section, None, position, sentences)
             )

@@ -112,14 +112,17 @@ def llamaindex_default(settings: Settings, assistant: Assistant) -> System:
     from llama_index.core import Document, VectorStoreIndex
     from llama_index.core import Settings as LlamaSettings
 
+    from indexer.llama_embedding import LlamaIndexEmbedding
+
+    embed_model = LlamaIndexEmbedding(assistant.embedder)
     LlamaSettings.llm = None  # never reach for a hosted LLM
-    LlamaSettings.embed_model = assistant.embedder
+    LlamaSettings.embed_model = embed_model
     docs, _ = load_corpus(settings)
     documents = [
         Document(text="\n\n".join(p.text for p in d.pages), metadata={"doc_id": d.meta.doc_id})
         for d in docs
     ]
-    index = VectorStoreIndex.from_documents(documents, embed_model=assistant.embedder)
+    index = VectorStoreIndex.from_documents(documents, embed_model=embed_model)
     retriever = index.as_retriever(similarity_top_k=RANK_DEPTH)
 
     def run(item: GoldItem) -> Outcome:

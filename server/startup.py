@@ -6,6 +6,7 @@ an exception that sends the server into a crash loop."""
 
 from __future__ import annotations
 
+import gc
 import logging
 
 from assistant.generation.llm import ChatLLM
@@ -20,7 +21,15 @@ from indexer.embedding import PianoEmbedding
 from indexer.glossary import load_glossary
 from indexer.knowledge import CorpusKnowledge, load_knowledge
 from indexer.organisations import extract_organisations
-from indexer.stores import ChromaMismatch, IndexMissing, ModelMismatch, OpenIndex, open_index
+from indexer.stores import (
+    DENSE_FILE,
+    ChromaMismatch,
+    IndexMissing,
+    ModelMismatch,
+    OpenIndex,
+    embedded_chroma_present,
+    open_index,
+)
 from indexer.verify import last_sound_build
 
 log = logging.getLogger(__name__)
@@ -96,8 +105,15 @@ def check_consistent(assistant: Assistant) -> None:
             f"sentences.npy ha {index.sentence_vectors.shape[0]} frasi invece di "
             f"{manifest.sentences}"
         )
-    if index.collection.count() != manifest.chunks:
-        problems.append("Chroma non contiene tutti i passaggi")
+    if index.dense_vectors is None:  # Chroma answers the dense search: it must hold them all
+        if index.collection.count() != manifest.chunks:
+            problems.append("Chroma non contiene tutti i passaggi")
+    elif len(index.dense_vectors) != manifest.chunks:
+        problems.append(
+            f"{DENSE_FILE} ha {len(index.dense_vectors)} passaggi invece di {manifest.chunks}"
+        )
+    elif manifest.chroma_mode == "embedded" and not embedded_chroma_present(index.build_dir):
+        problems.append("manca il database di Chroma")
     if problems:
         raise IndexCorrupt("; ".join(problems))
 
@@ -111,28 +127,34 @@ def open_assistant(
     try:
         embedder = embedder or PianoEmbedding.from_settings(settings)
     except Exception as exc:
-        log.exception("embedding model cannot be loaded")
-        return None, NO_EMBEDDER.format(model=settings.embedder_id, what=type(exc).__name__)
+        return _no_embedder(settings, exc)
     assistant, error = _open_build(settings, embedder, None)
-    if assistant is not None or error is None:
-        return assistant, None
-    last_good = last_sound_build(settings)
-    if last_good is None:
+    if assistant is None and error is not None:
+        last_good = last_sound_build(settings)
+        fallback = _open_build(settings, embedder, last_good)[0] if last_good else None
+        if fallback is None:
+            return None, error
+        log.error("current build not served (%s): serving the last good build %s", error, last_good)
+        assistant, error = fallback, FALLBACK.format(build=last_good, why=error)
+    if assistant is None:
         return None, error
-    fallback, _ = _open_build(settings, embedder, last_good)
-    if fallback is None:
-        return None, error
-    log.error("current build not served (%s): serving the last good build %s", error, last_good)
-    return fallback, FALLBACK.format(build=last_good, why=error)
+    try:
+        embedder.ready()
+    except Exception as exc:
+        return _no_embedder(settings, exc)
+    # What was opened lives as long as it is served: kept out of the collector's full passes,
+    # which walked every passage of a large index in the middle of requests.
+    gc.freeze()
+    return assistant, error
 
 
 def _open_build(
     settings: Settings, embedder: PianoEmbedding, build_id: str | None
 ) -> tuple[Assistant | None, str | None]:
+    """The Assistant over one build (the model loads meanwhile), or None and why not."""
     try:
         assistant = build_assistant(settings, embedder, build_id)
         check_consistent(assistant)
-        return assistant, None
     except (IndexMissing, ModelMismatch, ChromaMismatch) as exc:
         log.error("index unavailable: %s", exc)
         return None, _without_paths(str(exc), settings)
@@ -140,6 +162,12 @@ def _open_build(
         log.exception("index cannot be opened")
         what = str(exc) if isinstance(exc, IndexCorrupt) else type(exc).__name__
         return None, _without_paths(CORRUPT.format(data_dir=settings.data_dir, what=what), settings)
+    return assistant, None
+
+
+def _no_embedder(settings: Settings, exc: Exception) -> tuple[None, str]:
+    log.error("embedding model cannot be loaded", exc_info=exc)
+    return None, NO_EMBEDDER.format(model=settings.embedder_id, what=type(exc).__name__)
 
 
 def _without_paths(message: str, settings: Settings) -> str:

@@ -1,4 +1,5 @@
-"""The page of the chat UI, and `mount_ui` which serves it at /ui of the FastAPI app."""
+"""The page of the chat UI, and `mount_ui` which serves it at /ui of the FastAPI app (the
+server does it at the first request, `ui.mount`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from fastapi import FastAPI
 
 from assistant.service import Assistant
 from core.offline import go_offline
-from core.paths import UI
 from core.settings import Settings
 from indexer.knowledge.files import knowledge_path
 from indexer.knowledge.profiles import Profile, load_profiles
@@ -19,11 +19,11 @@ from ui.documents import render_documents
 from ui.glossary_tab import build_glossary_tab
 from ui.layout import PRIVATE, build_chat_tab
 from ui.measures_tab import build_measures_tab
+from ui.mount import UI_PATH
 from ui.render import render
 from ui.sessions import bound_sessions
 from ui.style import JS, page_css, theme
 
-UI_PATH = UI
 # Gradio's queue looks for work every millisecond (and for progress every 10 ms): 3–5% of a
 # core on an idle server. No event of the page goes through the queue (the chat asks the API;
 # the tabs' events are plain calls): waking up every 100 ms is plenty.

@@ -7,6 +7,7 @@ import re
 
 from assistant.question.analysed import Question
 from core.italian import GENERIC_ACRONYMS, Acronyms, content_stems
+from indexer.lexicon import Lexicon
 
 # Question words that carry no topic: their absence from the corpus says nothing.
 _GENERIC = content_stems(
@@ -47,7 +48,5 @@ def hard_refusal(question: Question) -> str | None:
 
 
 def corpus_vocabulary(texts: list[str], acronyms: Acronyms = GENERIC_ACRONYMS) -> set[str]:
-    vocabulary: set[str] = set()
-    for text in texts:
-        vocabulary |= content_stems(acronyms.expand(text))
-    return vocabulary
+    """The content stems of `texts` (a build keeps its corpus's: `indexer.lexicon`)."""
+    return set(Lexicon.of(texts, acronyms).stems)

@@ -149,7 +149,7 @@ class EvidenceScorer:
         kind = question.asks
         spans = [text] if is_heading else (find_spans(text, kind) if kind in SPAN_TYPES else [])
         counting = bool(kind is AnswerType.NUMBER and counts_asked_thing(question, spans))
-        heading_stems = self.lexicon.heading_stems.get(hit.chunk.chunk_id, frozenset())
+        heading_stems = self.lexicon.heading_stems_of(hit.chunk)
         expansion = question.expansion_stems
         features = [
             cosine,

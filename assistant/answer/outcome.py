@@ -38,8 +38,8 @@ _ASKING = content_stems(
 
 OUTCOME_FEATURES = [
     "cosine",  # the best unit's cosine to the question
-    "standout",  # how far the best corpus sentence stands out from the rest (z)
-    "everyday_margin",  # best corpus sentence's cosine minus the best everyday question's
+    "standout",  # how far the best retrieved sentence stands out from all the corpus's (z)
+    "everyday_margin",  # the best retrieved sentence's cosine minus the best everyday question's
     "known_share",  # topic words the corpus knows (1 for a question not in Italian)
     "evidence_share",  # topic words the evidence mentions
     "missing",  # topic words the evidence does not mention (0, 1, 2, 3+)
@@ -67,16 +67,17 @@ class CorpusContext:
     the everyday questions on other subjects."""
 
     vocabulary: frozenset[str]
-    sentence_vectors: np.ndarray
+    # The mean and spread of a question's cosines to every sentence of the corpus, exact from
+    # statistics the build kept (`indexer.sentence_stats`), without a product over them all.
+    mean_and_spread: Callable[[np.ndarray], tuple[float, float]]
     everyday_vectors: np.ndarray
     rarity_share: Callable[[frozenset[str], frozenset[str]], float]
 
-    def standout(self, vector: np.ndarray) -> tuple[float, float]:
-        """(z of the best corpus sentence among all, best corpus cosine)."""
-        cosines = self.sentence_vectors @ vector
-        spread = float(cosines.std()) if len(cosines) > 1 else 0.0
-        best = float(cosines.max()) if len(cosines) else 0.0
-        return ((best - float(cosines.mean())) / spread if spread else 0.0), best
+    def standout(self, vector: np.ndarray, best: float) -> float:
+        """How far `best` (the best retrieved sentence's cosine) stands out from all the
+        corpus's sentences (z)."""
+        mean, spread = self.mean_and_spread(vector)
+        return (best - mean) / spread if spread else 0.0
 
     def everyday_best(self, vector: np.ndarray) -> float:
         return float((self.everyday_vectors @ vector).max()) if len(self.everyday_vectors) else 0.0
@@ -103,11 +104,12 @@ def measure(
         if question.italian
         else 0
     )
-    standout, best = corpus.standout(vector)
+    best = max((u.cosine for u in units), default=0.0)
+    standout = corpus.standout(vector, best)
     passages = [h.score for h in hits[:2]] + [0.0, 0.0]
     scores = [u.score for u in units[:2]] + [0.0, 0.0]
     return [
-        max((u.cosine for u in units), default=0.0),
+        best,
         standout,
         best - corpus.everyday_best(vector),
         known if question.italian else 1.0,

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
-
-from llama_index.core.base.llms.types import ChatMessage, MessageRole
+from typing import TYPE_CHECKING, Any
 
 from core.sections import LLMSettings
+
+if TYPE_CHECKING:  # LlamaIndex is imported only when an LLM is configured
+    from llama_index.core.base.llms.types import ChatMessage
 
 # Reasoning models (qwen3, deepseek-r1 through llama.cpp or Ollama) may think aloud in the content.
 _THINKING = re.compile(r"^\s*<think>.*?(</think>|$)", re.DOTALL)
@@ -23,6 +24,8 @@ class LLMError(RuntimeError):
 
 
 def _messages(system: str, user: str) -> list[ChatMessage]:
+    from llama_index.core.base.llms.types import ChatMessage, MessageRole
+
     return [
         ChatMessage(role=MessageRole.SYSTEM, content=system),
         ChatMessage(role=MessageRole.USER, content=user),

@@ -23,11 +23,14 @@ MIN_SIMILARITY = 80.0  # rapidfuzz ratio (0-100) to the corpus word
 class Speller:
     """Corrections against the words of the indexed documents."""
 
-    def __init__(self, texts: list[str]) -> None:
-        counts = Counter(w for text in texts for w in words(text) if len(w) >= MIN_LENGTH)
-        self.known = frozenset(counts)
+    def __init__(self, texts: list[str], word_counts: dict[str, int] | None = None) -> None:
+        """From the corpus's texts, or from its word counts, most frequent first (the build's
+        `indexer.lexicon`)."""
+        if word_counts is None:
+            word_counts = dict(Counter(w for text in texts for w in words(text)).most_common())
         # Most frequent first: on a tie, the word the documents use most wins.
-        self._choices = [w for w, _ in counts.most_common()]
+        self._choices = [w for w in word_counts if len(w) >= MIN_LENGTH]
+        self.known = frozenset(self._choices)
         italian_frequency("sociale")  # loads the word lists now, not on the first question
 
     def correction(self, word: str) -> str | None:

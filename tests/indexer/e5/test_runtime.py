@@ -31,4 +31,4 @@ def test_queries_and_passages_carry_their_prefixes(onnx_e5):
 def test_a_run_of_unknown_characters_is_one_unk_each(onnx_e5):
     ids = onnx_e5.content_ids(["\U00020000\U00020001"], False)[0]  # CJK ext-B: not in the vocab
 
-    assert ids.count(onnx_e5.unk_id) == 2  # `tokenizers` alone fuses them into one, e5.c does not
+    assert ids.count(onnx_e5.unk_id) == 2  # SentencePiece alone fuses them into one, e5.c does not
