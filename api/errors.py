@@ -33,6 +33,7 @@ class ApiError(BaseModel):
 _DESCRIPTIONS = {
     400: "Corpo non JSON, non UTF-8 o intestazioni non valide.",
     401: "Chiave di amministrazione mancante o errata.",
+    404: "Non trovato: il messaggio dice che cosa (ad esempio un profilo sconosciuto).",
     409: "Operazione già in corso.",
     413: "Corpo della richiesta oltre il limite (PIANO_MAX_BODY_BYTES).",
     422: "Richiesta non valida: il messaggio dice quale campo e perché.",

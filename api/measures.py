@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from api.errors import error_responses
 from api.requests import FilledText
 from api.state import assistant
 from assistant.answer.citations import citation
@@ -27,7 +28,10 @@ class MatchRequest(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
             "anyOf": [
-                {"required": ["profile"], "properties": {"profile": {"type": "string"}}},
+                {
+                    "required": ["profile"],
+                    "properties": {"profile": {"type": "string", "minLength": 1}},
+                },
                 {"required": ["description"], "properties": {"description": {"type": "string"}}},
             ]
         }
@@ -35,6 +39,7 @@ class MatchRequest(BaseModel):
 
     profile: str | None = Field(
         None,
+        min_length=1,
         max_length=100,
         description="Id di un profilo (vedi `profiles` in GET /api/measures).",
     )
@@ -78,13 +83,15 @@ def measures(served: Served) -> MeasuresOverview:
     )
 
 
-@router.post("/api/measures/match", response_model=list[RankedMeasure])
+@router.post(
+    "/api/measures/match", response_model=list[RankedMeasure], responses=error_responses(404)
+)
 def match(body: MatchRequest, served: Served) -> list[RankedMeasure]:
     """Le misure che riguardano un profilo o una descrizione libera, dalla più pertinente,
     ciascuna con il motivo e le citazioni (la misura e le integrazioni della consultazione)."""
     if body.profile and served.profiles.plan.profile(body.profile) is None:
         known = ", ".join(p.id for p in served.profiles.profiles) or "nessuno"
-        raise HTTPException(422, f"Profilo sconosciuto {body.profile!r}: i profili sono {known}.")
+        raise HTTPException(404, f"Profilo sconosciuto {body.profile!r}: i profili sono {known}.")
     out = []
     for m in served.profiles.match(body.profile, body.description):
         chunk_ids = [m.measure.chunk_id] + [i.chunk_id for i in m.measure.integrations]

@@ -10,7 +10,7 @@ composed — or, with an LLM, written and verified (`generation/`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,11 +41,12 @@ from assistant.question.spelling import Speller, apply_corrections
 from assistant.retrieval.features import PassageFeatures
 from assistant.retrieval.hybrid import Hit, HybridRetriever
 from assistant.retrieval.lexicon import Lexicon
-from assistant.retrieval.query_vectors import QueryEmbeddings
+from assistant.retrieval.query_vectors import QueryEmbeddings, question_vector
 from assistant.retrieval.ranking import PassageRanker
 from assistant.routes.definitions import Definitions
+from assistant.routes.headings import Headings
 from assistant.routes.membership import Membership
-from assistant.routes.profiles import ProfileMatcher
+from assistant.routes.profiles import ProfileMatcher, measure_vectors
 from assistant.routes.router import Router
 from assistant.streaming import AnswerEvent, line_deltas
 from assistant.timings import Stopwatch
@@ -136,7 +137,7 @@ class Assistant:
         plan = self.knowledge.about.plan
         self.writer = AnswerWriter(llm, self.checker, plan) if llm is not None else None
         self._open_routes(index, catalogue, organisations)
-        self.next_questions = NextQuestions(index, self.glossary)
+        self.next_questions = NextQuestions(index, self.glossary, self.router.definitions.vouched)
         self.analysed = 0  # questions analysed, for the test that each is analysed once
 
     def _open_routes(
@@ -147,7 +148,7 @@ class Assistant:
     ) -> None:
         """What answers beside the passages: measures, organisations, definitions, headings."""
         self.profiles = ProfileMatcher(
-            catalogue, _measure_vectors(index, catalogue), self.embed_query, self.knowledge.plan
+            catalogue, measure_vectors(index, catalogue), self.embed_query, self.knowledge.plan
         )
         self.vocabulary = set(self.lexicon.vocabulary)
         self.speller = Speller([], index.lexicon.words)
@@ -158,6 +159,7 @@ class Assistant:
             self.profiles,
             self.membership,
             Definitions(self.glossary, index.chunks, self._supported),
+            Headings(index, self.answers.max_bullets, self.knowledge.sources.lead_ins),
             index.chunks.__getitem__,
         )
 
@@ -165,13 +167,6 @@ class Assistant:
         """`text` says only what `chunk` says (the LLM verifier's check and threshold)."""
         support = self.checker.support(text, self.checker.embed(text), [chunk])
         return support.score >= self.checker.params.min_support
-
-    def _row_vector(self, rows: dict[str, int]) -> Callable[[str], np.ndarray | None]:
-        def vector_of(sentence: str) -> np.ndarray | None:
-            row = rows.get(sentence)
-            return None if row is None else self.index.sentence_vectors[row]
-
-        return vector_of
 
     @property
     def manifest(self) -> IndexManifest:
@@ -191,22 +186,7 @@ class Assistant:
         return q.refined(corrections, expansion, self.index.acronyms)
 
     def query_vector(self, question: Question) -> np.ndarray:
-        if question.standalone:
-            return self.embed_query(question.standalone)
-        vector = self.embed_query(question.spelled)
-        if question.previous:
-            previous = apply_corrections(question.previous, dict(question.corrections))
-            weight = (
-                self.conversation.followup_weight
-                if question.followup == "bare"
-                else self.conversation.elliptical_weight
-            )
-            vector = vector + weight * self.embed_query(previous)
-            vector = vector / np.linalg.norm(vector)
-        if question.expansion and self.expansion.glossary_weight:
-            vector = vector + self.expansion.glossary_weight * self.embed_query(question.expansion)
-            vector = vector / np.linalg.norm(vector)
-        return vector
+        return question_vector(question, self.embed_query, self.conversation, self.expansion)
 
     def retrieve_for(
         self, question: Question, top_k: int | None = None, mode: str = "hybrid"
@@ -329,21 +309,3 @@ class Assistant:
         yield from line_deltas(answer.answer)
         answer.timings_ms = clock.timings()
         yield answer
-
-
-def _measure_vectors(index: OpenIndex, catalogue: Catalogue) -> Callable[[str], np.ndarray | None]:
-    """A measure's passage vector (its text is one of the sentences), read from the measures'
-    rows only (a view of every row costs 2 s at 350,000 sentences)."""
-    measures = {m.text for m in catalogue.measures}
-    rows = {
-        sentence: chunk.sentence_start + i
-        for chunk in index.chunks.values()
-        for i, sentence in enumerate(chunk.sentences)
-        if sentence in measures
-    }
-
-    def vector_of(sentence: str) -> np.ndarray | None:
-        row = rows.get(sentence)
-        return None if row is None else index.sentence_vectors[row]
-
-    return vector_of

@@ -52,9 +52,10 @@ def ask_whom(whom: str) -> str:
     return f"Per informazioni ufficiali puoi rivolgerti a: {whom}."
 
 
-def closest(sentence: str, title: str, n: int) -> str:
-    """A passage shown in a "not sure" answer: near the question, not vouched for."""
-    return f"- «{sentence}» ({title}) [{n}]"
+def closest(sentence: str, n: int) -> str:
+    """A sentence shown in a "not sure" answer: near the question, not vouched for (its source
+    is its citation's card)."""
+    return f"- «{sentence}» [{n}]"
 
 
 def abstain_instruction(plan: str) -> str:
@@ -88,13 +89,18 @@ def membership_total(last_number: int, notes: list[str]) -> str:
     return f"{last_number} enti elencati{extra}"
 
 
-# A next question suggested after an answer (assistant.answer.suggestions): one form, which the
-# pipeline answers from the documents whatever the heading or term put in it.
+# A next question suggested after an answer (assistant.answer.suggestions): a heading named in
+# «…», which its section answers (assistant.routes.headings).
 NEXT_QUESTION = "Cosa dicono i documenti su «{topic}»?"
 
 
 def next_question(topic: str) -> str:
     return NEXT_QUESTION.format(topic=topic)
+
+
+def definition_question(term: str) -> str:
+    """A suggested question about a term of the glossary (its definition answers it)."""
+    return f"Cos'è «{term}»?"
 
 
 # A one-line note for questions in another language; the quotes stay in Italian.

@@ -16,7 +16,7 @@ from core.paths import DOCUMENTS
 # The page's query: which passage was cited, and where in it the quoted sentences sit.
 PASSAGE_PARAM = "passaggio"
 SPANS_PARAM = "evidenzia"
-# A passage's anchor is its chunk id's own part ("resoconto-ascolto:cd119f27149a" → p-cd119f27149a).
+# A passage's anchor is its chunk id's own part ("rapporto:cd119f27149a" → p-cd119f27149a).
 ANCHOR_PREFIX = "p-"
 ANCHOR = re.compile(r"^[0-9a-f]{1,40}(?:-[0-9]{1,4})?$")
 MAX_SPANS = 20

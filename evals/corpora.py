@@ -28,12 +28,13 @@ def shipped_corpus(settings: Settings) -> EvalCorpus:
     return EvalCorpus("latest", settings, GOLD_PATH)
 
 
-def other_corpus(base: Settings, folder: Path) -> EvalCorpus:
-    """`folder/documents` indexed into `data/evals/<folder name>`, its knowledge files (glossary…)
-    beside the documents as for any corpus, its questions in `folder/questions.jsonl`."""
+def other_corpus(base: Settings, folder: Path, data_dir: Path | None = None) -> EvalCorpus:
+    """`folder/documents` indexed into `data_dir` (default `data/evals/<folder name>`), its
+    knowledge files (glossary…) beside the documents as for any corpus, its questions in
+    `folder/questions.jsonl`."""
     settings = base.updated(
         corpus_dir=folder / "documents",
-        data_dir=REPO_ROOT / "data" / "evals" / folder.name,
+        data_dir=data_dir or REPO_ROOT / "data" / "evals" / folder.name,
         glossary_file=folder / "glossary.toml",
     )
     return EvalCorpus(folder.name, settings, folder / "questions.jsonl")

@@ -8,7 +8,7 @@ import numpy as np
 from assistant.learning.fit import folds_of
 from assistant.learning.generate import Generator, typed_questions
 from assistant.learning.tagger import fit_tagger, phrase_type, span_agreement
-from assistant.question.answer_types import AnswerType
+from assistant.question.answer_types import SPAN_TYPES, AnswerType
 from assistant.question.tagger import AnswerTypeTagger
 from assistant.service import Assistant
 from evals.gold import GoldItem
@@ -27,8 +27,16 @@ def fit_on_dev(assistant: Assistant, dev: list[GoldItem]) -> tuple[AnswerTypeTag
     kinds = [phrase_type([s.phrase for s in g.support]) for g in answerable]
     folds = folds_of(np.array([g.id for g in answerable]))
 
+    forms_only = fit_tagger([t for t, _ in generated], [k for _, k in generated])
+
+    def unspanned(text: str) -> AnswerType:
+        """A dev question whose gold phrase carries no span asks for something else: which of
+        the other kinds (a list, a definition, yes/no, anything) the forms alone read in it."""
+        p = forms_only.probabilities(text)
+        return max((k for k in p if k not in SPAN_TYPES), key=p.__getitem__)
+
     def fit(rows: list[tuple[str, AnswerType | None]], C: float) -> AnswerTypeTagger:
-        pairs = generated + [(t, k or AnswerType.OTHER) for t, k in rows]
+        pairs = generated + [(t, k or unspanned(t)) for t, k in rows]
         return fit_tagger([t for t, _ in pairs], [k for _, k in pairs], C=C)
 
     results = {}
@@ -46,7 +54,8 @@ def fit_on_dev(assistant: Assistant, dev: list[GoldItem]) -> tuple[AnswerTypeTag
         "## Tipo di risposta chiesto (tagger appreso)",
         "",
         f"Etichette: il tipo della frase di riferimento delle {len(texts)} domande dev con "
-        "risposta (data, numero, importo, persona, luogo, titolo, o nessuno); domande generate "
+        "risposta (data, numero, importo, persona, luogo, titolo; se nessuno, il tipo non "
+        "puntuale — elenco, definizione, sì/no, altro — che le sole forme vi leggono); domande generate "
         f"in ogni forma ({len(generated)}). Accordo fuori fold per C: {results}; scelto C = {C}.",
         "",
     ]

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import TYPE_CHECKING
 
-import gradio as gr
 from fastapi import FastAPI
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -25,6 +25,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.doors import READS, Door, Doors
 from api.internal import NOT_FOUND
 from api.middleware import send_json, under
+
+if TYPE_CHECKING:  # a server answering the API never imports Gradio (the UI is built lazily)
+    import gradio as gr
 
 log = logging.getLogger(__name__)
 

@@ -35,6 +35,9 @@ class LazyUi:
         self._build = build
         self._on_built = on_built
         self._app: ASGIApp | None = None
+        # A mounted app with routes of its own describes its doors itself (`api.doors`): the
+        # chat's are listed once it is built (`on_built`).
+        self.routes: list[object] = []
         self._lock = asyncio.Lock()
         self._running = AsyncExitStack()
 
@@ -48,6 +51,12 @@ class LazyUi:
                 self._app = shell.router.routes[-1].app  # type: ignore[attr-defined]
                 log.info("chat UI built at its first request")
         return self._app
+
+    def get_blocks(self) -> Any:
+        """The Gradio Blocks of the built app (`server.ui_guard.gradio_blocks` reads them)."""
+        if self._app is None:
+            raise RuntimeError("the chat UI is not built yet")
+        return self._app.get_blocks()  # type: ignore[attr-defined]
 
     def built(self) -> FastAPI:
         """Build the Gradio app (and tell `on_built`); what the first request does, also called

@@ -175,7 +175,7 @@ def compose_unsure(units: list[Unit], most: int = 3) -> Composed:
         if u.hit.chunk.chunk_id in quoted.numbers or u.heading:
             continue
         n = quoted.mark(u.hit.chunk, u.sentence, u.hit.score)
-        lines.append(templates.closest(u.sentence, u.hit.chunk.meta.title, n))
+        lines.append(templates.closest(u.sentence, n))
         if len(lines) == most:
             break
     text = templates.UNSURE if not lines else f"{templates.UNSURE}\n\n" + "\n".join(lines)

@@ -8,6 +8,8 @@ cited answer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from assistant import templates
 from core.italian import fold
 from core.limits import section_leaf
@@ -23,10 +25,17 @@ MIN_TERM_CHARS = 5
 class NextQuestions:
     """Suggestions over one opened index and glossary (what is looked up is prepared once)."""
 
-    def __init__(self, index: OpenIndex, glossary: Glossary, most: int = 3) -> None:
+    def __init__(
+        self,
+        index: OpenIndex,
+        glossary: Glossary,
+        vouched: Callable[[str], bool] = lambda term: False,
+        most: int = 3,
+    ) -> None:
         self.index = index
         self.most = most
-        # Acronyms ("CCIAA", "ETS") make poor questions: their spelt-out wordings do better.
+        self.vouched = vouched
+        # Acronyms ("ETS", "APS") make poor questions: their spelt-out wordings do better.
         self.terms = [
             (entry.term, [fold(n) for n in (entry.term, *entry.aliases) if len(n) > 3])
             for entry in glossary.entries
@@ -63,5 +72,10 @@ class NextQuestions:
         fresh = [(t, names) for t, names in self.terms if not any(n in known for n in names)]
         terms = [t for t, names in fresh if any(n in quoted for n in names)]
         terms += [t for t, names in fresh if any(n in cited for n in names)]
-        topics = list(dict.fromkeys(headings[: self.most - 1] + terms[:1] + headings + terms))
-        return [templates.next_question(topic) for topic in topics[: self.most]]
+        # A term is suggested only as a definition the glossary may give (vouched for by its
+        # passage); a heading, as the question its section answers (`routes/headings.py`).
+        terms = [t for t in dict.fromkeys(terms) if self.vouched(t)]
+        asked_terms = [templates.definition_question(t) for t in terms]
+        asked_headings = [templates.next_question(h) for h in dict.fromkeys(headings)]
+        questions = asked_headings[: self.most - 1] + asked_terms[:1] + asked_headings + asked_terms
+        return list(dict.fromkeys(questions))[: self.most]

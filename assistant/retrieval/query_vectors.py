@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from threading import Lock
 
 import numpy as np
 
+from assistant.question.analysed import Question
+from assistant.question.spelling import apply_corrections
+from core.sections import ConversationSettings, ExpansionSettings
 from indexer.embed_cache import EmbeddingCache
 from indexer.embedding import PianoEmbedding
 
@@ -39,3 +43,30 @@ class QueryEmbeddings:
             if len(self._cache) > self._size:
                 self._cache.popitem(last=False)
         return vector
+
+
+def question_vector(
+    question: Question,
+    embed_query: Callable[[str], np.ndarray],
+    conversation: ConversationSettings,
+    expansion: ExpansionSettings,
+) -> np.ndarray:
+    """The vector dense search looks with: the LLM's standalone rewrite when there is one; else
+    the user's words (typos corrected), moved toward the earlier question a follow-up is fused
+    with and toward the plan's terms its everyday words evoke, by the weights chosen on dev."""
+    if question.standalone:
+        return embed_query(question.standalone)
+    vector = embed_query(question.spelled)
+    if question.previous:
+        previous = apply_corrections(question.previous, dict(question.corrections))
+        weight = (
+            conversation.followup_weight
+            if question.followup == "bare"
+            else conversation.elliptical_weight
+        )
+        vector = vector + weight * embed_query(previous)
+        vector = vector / np.linalg.norm(vector)
+    if question.expansion and expansion.glossary_weight:
+        vector = vector + expansion.glossary_weight * embed_query(question.expansion)
+        vector = vector / np.linalg.norm(vector)
+    return vector

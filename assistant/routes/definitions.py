@@ -37,6 +37,7 @@ class Definitions:
         supported: Callable[[str, StoredChunk], bool],
     ) -> None:
         self.chunks = chunks
+        self.entries = glossary.entries
         self.supported = supported
         self._checked: dict[str, bool] = {}
         self.wordings = [
@@ -84,6 +85,14 @@ class Definitions:
             direct=entry.term,
         )
         return answer, score
+
+    def vouched(self, term: str) -> bool:
+        """The glossary entry `term` would be given as an answer (its passage vouches for it)."""
+        entry = next((e for e in self.entries if e.term == term), None)
+        if entry is None:
+            return False
+        chunk, _ = self._source(entry)
+        return chunk is not None and self._vouched(entry, chunk)
 
     def _vouched(self, entry: GlossaryEntry, chunk: StoredChunk) -> bool:
         """The explanation says only what its passage says (the support check that verifies

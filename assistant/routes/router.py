@@ -4,7 +4,9 @@ with a score, and the best proposal above its route's floor answers; none, and t
 - measures for a role: "cosa c'è per me?", "che ruolo hanno i comuni nel piano?", and the
   follow-up "e per i giovani?" after one of them (the Misure logic, `routes/profiles.py`);
 - who took part: the list of organisations read as data (`routes/membership.py`);
-- "cos'è X?": the glossary's explanation and its passage (`routes/definitions.py`).
+- "cos'è X?": the glossary's explanation and its passage (`routes/definitions.py`);
+- a heading named in «…» (the suggested next questions): that section's words
+  (`routes/headings.py`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from assistant.question.analysed import Question
 from assistant.question.answer_types import SPAN_TYPES
 from assistant.routes.definitions import Definitions
+from assistant.routes.headings import Headings
 from assistant.routes.membership import Membership
 from assistant.routes.profiles import ProfileMatcher, compose_measures_answer
 from core.italian import fold
@@ -45,11 +48,13 @@ class Router:
         profiles: ProfileMatcher,
         membership: Membership,
         definitions: Definitions,
+        headings: Headings,
         chunk_of: Callable[[str], StoredChunk],
     ) -> None:
         self.profiles = profiles
         self.membership = membership
         self.definitions = definitions
+        self.headings = headings
         self.chunk_of = chunk_of
 
     def proposals(self, question: Question) -> list[Proposal]:
@@ -69,6 +74,9 @@ class Router:
         defined = self.definitions.propose(question)
         if defined is not None and defined[1] >= DEFINITION_FLOOR:
             out.append(Proposal("definition", defined[0], defined[1]))
+        section = self.headings.propose(question)
+        if section is not None:
+            out.append(Proposal("heading", *section))
         return out
 
     def route(self, question: Question) -> Answer | None:

@@ -28,7 +28,12 @@ def test_profile_match_and_catalogue_api(client):
     assert any("territori rurali e montani" in m["measure"]["text"] for m in ranked)
 
 
-@pytest.mark.parametrize("body", [{}, {"profile": "astronauta"}, {"description": ""}])
-def test_match_needs_a_known_profile_or_a_description(client, body):
+@pytest.mark.parametrize("body", [{}, {"description": ""}])
+def test_match_needs_a_profile_or_a_description(client, body):
     r = client.post("/api/measures/match", json=body)
     assert r.status_code == 422
+
+
+def test_an_unknown_profile_is_not_found(client):
+    r = client.post("/api/measures/match", json={"profile": "astronauta"})
+    assert r.status_code == 404 and "Profilo sconosciuto" in r.json()["detail"]

@@ -8,6 +8,8 @@ import socket
 
 from fastapi.testclient import TestClient
 
+from tests.support.live_server import ui_event
+
 QUESTION = {"question": "Quante interviste sono state fatte?"}
 
 
@@ -62,10 +64,11 @@ def test_every_door_of_the_apps_list_is_refused_past_its_budget(make_client):
 
 def test_the_chat_ui_counts_in_the_same_budgets(make_client):
     client = make_client(rate_limit_per_minute=1, page_rate_limit_per_minute=1)
-    assert client.get("/ui/").status_code == 200
+    page = client.get("/ui/")
+    assert page.status_code == 200
     assert client.get("/ui/theme.css").status_code == 429  # the page's files: one budget
     assert client.get("/ui/gradio_api/info").status_code == 429  # a closed door is counted too
-    event = {"data": [], "fn_index": 5, "session_hash": "s1"}
+    event = ui_event(page.text, "documenti", "s1")
     assert client.post("/ui/gradio_api/run/predict", json=event).status_code == 200
     assert client.post("/api/ask", json=QUESTION).status_code == 429  # one budget with the API
 

@@ -61,14 +61,20 @@ def doors(tmp_path_factory):
         data_dir=tmp_path_factory.mktemp("doors"),
         admin_key=SecretStr("chiave"),
     )
-    return list(create_app(settings).state.doors)
+    app = create_app(settings)
+    app.state.ui.built()  # the chat is built at its first visit: its doors join the list then
+    return list(app.state.doors)
 
 
 def test_the_apps_list_holds_the_api_and_the_chats_doors(doors):
     paths = {d.path: d.kind for d in doors}
     assert paths["/api/ask"] == paths["/api/measures/match"] == paths["/api/feedback"] == "work"
     assert paths["/api/admin/feedback.csv"] == paths["/v1/chat/completions"] == "work"
-    assert paths["/ui/gradio_api/component_server"] == "work"  # the chat's answers and ratings
+    assert paths["/ui/gradio_api/run/predict"] == "work"  # the tabs' events
+    # The chat asks and rates through the API: none of Gradio's own answer or rating doors.
+    assert (
+        "/ui/gradio_api/component_server" not in paths and "/ui/gradio_api/queue/join" not in paths
+    )
     assert paths["/api/health"] == paths["/ui/assets/{path:path}"] == "page"
     # Gradio's doors that the page never calls are not in the list.
     assert not [p for p in paths if re.search(r"^/ui/.*(recording|reload|info|openapi)", p)]

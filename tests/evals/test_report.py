@@ -84,6 +84,30 @@ def test_false_declines_do_not_grow(ours_now, committed):
     assert ours_now["false_abstain_rate"] <= committed["false_abstain_rate"] + MARGIN
 
 
+def test_confidently_wrong_answers_do_not_grow(ours_now, committed):
+    assert ours_now["confidently_wrong"] <= committed["confidently_wrong"] + MARGIN
+
+
+def test_the_second_corpus_holds_its_committed_figures(embedder, tmp_path_factory):
+    """Nothing was tuned on the second corpus: its figures only guard that a change does not
+    lose there what it keeps on the shipped corpus."""
+    from core.settings import Settings
+    from evals.corpora import SECOND_CORPUS, ensure_index, other_corpus
+    from server.startup import build_assistant
+
+    committed = json.loads((RESULTS_DIR / "second_corpus.json").read_text())
+    figures = committed["systems"][OURS]["second"]
+    data_dir = tmp_path_factory.mktemp("second-corpus")
+    corpus = other_corpus(Settings(_env_file=None), SECOND_CORPUS, data_dir)
+    ensure_index(corpus)
+    now = summarise(
+        run_system(ours(build_assistant(corpus.settings, embedder)), load_gold(corpus.questions))
+    )
+    assert now["confidently_wrong"] <= figures["confidently_wrong"] + MARGIN
+    for metric in ("cited_hit", "abstain_recall", "hit@5"):
+        assert now[metric] >= figures[metric] - MARGIN, metric
+
+
 def test_ours_beats_llamaindex_default_on_hit_at_5(assistant, corpus_settings, test_split):
     baseline = summarise(run_system(llamaindex_default(corpus_settings, assistant), test_split))
     mine = summarise(run_system(ours(assistant), test_split))

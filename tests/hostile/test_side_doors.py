@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from evals.loadtest import copy_index, serve
+from tests.support.live_server import ui_event
 
 REPO = Path(__file__).resolve().parents[2]
 LIMIT = 30
@@ -115,17 +116,20 @@ def test_H35_the_work_of_a_client_that_left_is_dropped(server):
 # --- 2. the chat UI's Gradio endpoints ------------------------------------------------------
 
 
-DOCUMENTS_EVENT = {"data": [], "fn_index": 5, "session_hash": "abc"}  # the documents tab
+def documents_event(c: httpx.Client) -> dict:
+    """The documents tab's event, as the page (loaded first, as a browser does) sends it."""
+    page = c.get("/ui/")
+    assert page.status_code == 200
+    return ui_event(page.text, "documenti")
 
 
 def test_H36_the_ui_event_endpoints_share_the_rate_limit(server):
     with client(server) as c:
         # The page first, as a browser does: the UI is built then (seconds in which the budget
         # would refill), and the page itself is not rate limited.
-        assert c.get("/ui/").status_code == 200
+        event = documents_event(c)
         codes = [
-            c.post("/ui/gradio_api/run/predict", json=DOCUMENTS_EVENT).status_code
-            for _ in range(LIMIT + 5)
+            c.post("/ui/gradio_api/run/predict", json=event).status_code for _ in range(LIMIT + 5)
         ]
         assert codes[:LIMIT] == [200] * LIMIT and set(codes[LIMIT:]) == {429}
         italian(c.post("/api/ask", json={"question": QUESTION}), 429, "Troppe richieste")
@@ -171,19 +175,24 @@ def test_H40_a_lone_surrogate_in_a_v1_history_message_is_an_italian_422(server):
 
 
 @pytest.mark.parametrize(
-    "path, body",
+    "path, body, message",
     [
-        ("/ui/gradio_api/queue/join", {"data": [], "fn_index": 999, "session_hash": "abc"}),
-        ("/ui/gradio_api/run/predict", {"data": [], "fn_index": 999}),
-        ("/ui/gradio_api/run/predict", {"data": [None], "fn_index": 0}),  # a queued function
-        ("/ui/gradio_api/queue/join", {"data": [], "fn_index": 5, "session_hash": "abc"}),
+        ("/ui/gradio_api/run/predict", {"data": [], "fn_index": 999}, "Richiesta non valida"),
+        ("/ui/gradio_api/run/predict", {"data": "x", "fn_index": "a"}, "Richiesta non valida"),
+        # No function of the page runs in Gradio's queue (the chat asks the API): no such door.
+        (
+            "/ui/gradio_api/queue/join",
+            {"data": [], "fn_index": 5, "session_hash": "abc"},
+            "Risorsa non trovata",
+        ),
     ],
 )
-def test_H41_a_malformed_ui_event_is_an_italian_4xx(server, path, body):
+def test_H41_a_malformed_ui_event_is_an_italian_4xx(server, path, body, message):
     with client(server) as c:
+        assert c.get("/ui/").status_code == 200  # the page first: the UI is built then
         r = c.post(path, json=body)
     assert 400 <= r.status_code < 500, r.status_code
-    assert r.json()["detail"] == "Richiesta non valida per l'interfaccia: ricarica la pagina."
+    assert r.json()["detail"].startswith(message)
 
 
 # --- 6. smaller holes -----------------------------------------------------------------------
@@ -297,7 +306,7 @@ def test_H51_the_page_still_works_through_the_open_doors(server):
         assert page.status_code == 200
         for asset in re.findall(r'(?:src|href)="\./(assets/[^"]+)"', page.text)[:5]:
             assert c.get(f"/ui/{asset}").status_code == 200, asset
-        r = c.post("/ui/gradio_api/run/predict", json=DOCUMENTS_EVENT)
+        r = c.post("/ui/gradio_api/run/predict", json=documents_event(c))
         assert r.status_code == 200 and "Documenti indicizzati" in r.text
 
 

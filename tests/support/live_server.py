@@ -43,3 +43,16 @@ class LiveServer:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+
+
+def ui_event(page_html: str, api_name: str, session_hash: str = "abc") -> dict:
+    """The body of the chat page's event named `api_name`, read from the config the page
+    carries (the index of a function moves when the page gains or loses one)."""
+    import json
+    import re
+
+    config = json.loads(
+        re.search(r"window\.gradio_config = (\{.*?\});\s*</script>", page_html, re.S)[1]  # type: ignore[index]
+    )
+    [fn] = [d["id"] for d in config["dependencies"] if d.get("api_name") == api_name]
+    return {"data": [], "fn_index": fn, "session_hash": session_hash}

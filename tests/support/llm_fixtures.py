@@ -27,12 +27,19 @@ def llm(fake_llm):
 @pytest.fixture(scope="session")
 def make_llm_assistant(corpus_settings, corpus_index, embedder, fake_llm):
     """Assistants over the session index that answer through the fake LLM, with `overrides`
-    of the settings."""
+    of the settings. These tests are about what the LLM writes and how it is checked, so every
+    question with evidence is given to it (the answer point at 0: no "not sure"); the outcome
+    itself is tested in tests/assistant/answer/test_outcome.py."""
     from server.startup import build_assistant
 
     def make(**overrides):
         settings = corpus_settings.updated(
-            **{"llm_base_url": fake_llm.url, "llm_timeout_s": LLM_TIMEOUT_S, **overrides}
+            **{
+                "llm_base_url": fake_llm.url,
+                "llm_timeout_s": LLM_TIMEOUT_S,
+                "answer_at": 0.0,
+                **overrides,
+            }
         )
         return build_assistant(settings, embedder)
 

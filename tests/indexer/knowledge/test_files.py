@@ -86,7 +86,13 @@ def test_a_corpus_without_knowledge_files_still_loads(tmp_path):
     corpus.mkdir()
     knowledge = load_knowledge(corpus, [])
     assert knowledge.about.plan == "" and knowledge.about.whom_to_ask() is None
-    assert knowledge.kinds.kinds == [] and knowledge.plan.profiles == []
+    # Only the product's generic kinds of organisation (kind words, no body's name).
+    assert {k.label for k in knowledge.kinds.kinds} >= {
+        "comune",
+        "fondazione",
+        "cooperativa o impresa sociale",
+    }
+    assert not any(k.names for k in knowledge.kinds.kinds) and knowledge.plan.profiles == []
     assert knowledge.sources.mentioned("secondo la stampa") == set()
     assert not knowledge.plan.asks_for_measures("cosa c'è per me?")
 
