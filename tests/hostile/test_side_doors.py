@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-import time
+import socket
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
 
+from core.limits import LONG_EMBED_QUEUE
 from evals.loadtest import copy_index, serve
+from tests.support.gates import Gate, wait_for
 
 REPO = Path(__file__).resolve().parents[2]
 LIMIT = 30
@@ -24,15 +25,23 @@ ADMIN = "chiave-di-prova"
 QUESTION = "Quando è stato presentato il Piano?"
 # A pasted page as an earlier user turn, under the 20,000-character limit of a turn.
 PAGE = "Il Piano metropolitano per l'economia sociale di Torino prevede molte azioni. " * 250
+PATIENT_S = 300  # a client that waits for a held text: far beyond any real wait
 
 
 @pytest.fixture(scope="module")
-def server(corpus_settings, corpus_index, tmp_path_factory):
+def gate(tmp_path_factory):
+    return Gate(tmp_path_factory.mktemp("side-doors-gate"))
+
+
+@pytest.fixture(scope="module")
+def server(corpus_settings, corpus_index, tmp_path_factory, gate):
+    """The real server, its embedding model behind the test's gate (tests/support/gated.py)."""
     work = tmp_path_factory.mktemp("side-doors")
     served = serve(
         copy_index(corpus_settings.data_dir, work / "data"),
         work,
-        {"PIANO_RATE_LIMIT_PER_MINUTE": str(LIMIT), "PIANO_ADMIN_KEY": ADMIN},
+        {"PIANO_RATE_LIMIT_PER_MINUTE": str(LIMIT), "PIANO_ADMIN_KEY": ADMIN, **gate.env()},
+        module="tests.support.gated",
     )
     served.data_dir = work / "data"  # type: ignore[attr-defined]
     yield served
@@ -76,40 +85,72 @@ def follow_up(text: str) -> dict:
     return {"question": "E per i giovani?", "history": [{"role": "user", "content": text}]}
 
 
-def test_H34_too_many_long_texts_at_once_are_refused_not_queued(server):
+def ask(server, body: dict) -> httpx.Response:
+    with client(server, timeout=PATIENT_S) as c:
+        return c.post("/api/ask", json=body)
+
+
+def test_H34_too_many_long_texts_at_once_are_refused_not_queued(server, gate):
+    # Every page is held at the model until the test opens the gate: the first one in the lane,
+    # LONG_EMBED_QUEUE - 1 waiting behind it; the others must be refused at once.
+    gate.hold("h34", r"^Pagina \d+\. ")
     bodies = [follow_up(f"Pagina {n}. {PAGE}") for n in range(8)]
-
-    def send(body: dict) -> httpx.Response:
-        with client(server, timeout=120) as c:
-            return c.post("/api/ask", json=body)
-
+    extra = len(bodies) - LONG_EMBED_QUEUE
     with ThreadPoolExecutor(len(bodies)) as pool:
-        replies = list(pool.map(send, bodies))
-    refused = [r for r in replies if r.status_code == 503]
-    assert refused, [r.status_code for r in replies]
+        replies = [pool.submit(ask, server, body) for body in bodies]
+        try:
+            wait_for(lambda: sum(r.done() for r in replies) >= extra, "no long text refused")
+            refused = [r.result() for r in replies if r.done()]
+            with client(server) as c:  # ordinary questions are never in that line
+                assert c.post("/api/ask", json={"question": QUESTION}).status_code == 200
+        finally:
+            gate.open("h34")
+        statuses = sorted(r.result().status_code for r in replies)
+    assert [r.status_code for r in refused] == [503] * extra
     italian(refused[0], 503, "occupato da testi molto lunghi")
     assert refused[0].headers["retry-after"].isdigit()
-    assert {r.status_code for r in replies} <= {200, 503}
-    with client(server) as c:  # ordinary questions were never in that line
-        assert c.post("/api/ask", json={"question": QUESTION}).status_code == 200
+    assert statuses == [200] * LONG_EMBED_QUEUE + [503] * extra  # the ones let in are answered
 
 
-def test_H35_the_work_of_a_client_that_left_is_dropped(server):
-    holder = threading.Thread(
-        target=lambda: client(server, timeout=120).post(
-            "/api/ask", json=follow_up(f"Prima pagina. {PAGE}")
-        )
+def send_and_stay(server, body: dict) -> socket.socket:
+    """A POST to /api/ask on a bare socket, left unanswered until the caller closes it."""
+    data = json.dumps(body).encode()
+    sock = socket.create_connection(
+        (server.url.split("//")[1].split(":")[0], server.port),
+        source_address=(f"127.0.2.{next(_addresses)}", 0),
     )
-    holder.start()  # holds the line of long texts for about a second
-    time.sleep(0.3)
-    with client(server, timeout=0.5) as impatient:
-        with pytest.raises(httpx.TimeoutException):
-            impatient.post("/api/ask", json=follow_up(f"Seconda pagina {time.time()}. {PAGE}"))
-    holder.join()
-    deadline = time.monotonic() + 30
-    while not [r for r in request_lines(server) if r["status"] == 499]:
-        assert time.monotonic() < deadline, "the request of the client that left was answered"
-        time.sleep(0.2)
+    head = (
+        f"POST /api/ask HTTP/1.1\r\nHost: piano\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(data)}\r\n\r\n"
+    )
+    sock.sendall(head.encode() + data)
+    return sock
+
+
+def test_H35_the_work_of_a_client_that_left_is_dropped(server, gate):
+    gate.hold("h35-first", r"^Prima pagina\. ")
+    gate.hold("h35-second", r"^Seconda pagina\. ", open_=True)  # watched: it must not be embedded
+    with ThreadPoolExecutor(1) as pool:
+        holder = pool.submit(ask, server, follow_up(f"Prima pagina. {PAGE}"))
+        try:
+            gate.wait_reached("h35-first")  # the first page holds the lane of long texts
+            leaving = send_and_stay(server, follow_up(f"Seconda pagina. {PAGE}"))
+            # Its tokens counted, the second page's request has passed its last check before
+            # the lane and waits there; now its client leaves.
+            gate.wait_counted("h35-second")
+            leaving.close()
+            # The server reads a closed connection before a later one on its one event loop: once
+            # this is answered, the request of the client that left is marked as abandoned.
+            with client(server) as c:
+                assert c.get("/api/health").status_code == 200
+        finally:
+            gate.open("h35-first")
+        assert holder.result().status_code == 200
+    wait_for(
+        lambda: [r for r in request_lines(server) if r["status"] == 499],
+        "the request of the client that left was not dropped",
+    )
+    assert not gate.reached("h35-second")  # its page was never embedded
 
 
 # --- 2. the chat UI's Gradio endpoints ------------------------------------------------------
