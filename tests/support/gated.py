@@ -1,6 +1,7 @@
 """`python -m tests.support.gated serve|build`: `python -m assistant serve` and `python -m indexer
-build` with the real embedding model behind the test's gate (tests/support/gates.py, the folder
-named by PIANO_TEST_GATE). Everything else is the real server and the real build."""
+build` held where the test's gate says (tests/support/gates.py, the folder named by
+PIANO_TEST_GATE): the real embedding model behind it, the files it watches. Everything else is
+the real server and the real build."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 from core.offline import go_offline
 from core.settings import Settings
 from indexer.embedding import PianoEmbedding, open_backend
-from tests.support.gates import GATE_ENV, GatedBackend
+from tests.support.gates import GATE_ENV, GatedBackend, hold_files
 
 
 def gated_embedder(settings: Settings) -> PianoEmbedding:
@@ -59,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     built = sub.add_parser("build")
     built.add_argument("--force", action="store_true")
     args = parser.parse_args(argv)
+    hold_files(Path(os.environ[GATE_ENV]))
     if args.command == "serve":
         return serve(Settings(), args.host, args.port)
     return build(Settings(), args.force)

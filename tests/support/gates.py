@@ -1,36 +1,42 @@
-"""Gates the tests open: the embedding model held at a text the test names, in this process or in
-a server or build it started, until the test lets it through.
+"""Gates the tests open: a server or a build the test started, held at a point the test names
+(a text about to be embedded, a file about to be written) until the test lets it through.
 
 A test that needs work to be "still running" (a long text holding its lane, a build caught
 mid-way) holds it here instead of hoping the work takes long enough: the held process waits for
 as long as the test wants, on any machine. Test and process share a folder of small files:
 
-- `<name>.pattern`: the test holds texts matching this regular expression;
+- `<name>.pattern`: hold texts to embed that match this regular expression;
+- `<name>.file-pattern`: hold the opening for writing of a file whose path matches it (read at
+  start-up);
 - `<name>.counted`: the process counted the tokens of such a text (a query's last step before
   it waits for the long-text lane);
-- `<name>.reached`: the process was asked to embed such a text (and now waits, unless open);
-- `<name>.open`: the test lets such texts through.
+- `<name>.reached`: the process got there, and waits unless the gate is open;
+- `<name>.open`: the test lets it through.
 
-Servers and builds get their gate from `python -m tests.support.gated` (PIANO_TEST_GATE names
-the folder); the real model sits behind it, unchanged.
+`python -m tests.support.gated serve|build` runs the real server or build with its gate
+(PIANO_TEST_GATE names the folder): the real model behind `GatedBackend`, files watched by an
+audit hook (`hold_files`). Nothing of ours is patched.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from indexer.embedding import EmbeddingBackend
+from tests.support.waiting import wait_for
 
 GATE_ENV = "PIANO_TEST_GATE"
-# A held text waits at most this long: a test that failed before opening its gate does not leave
-# a process hanging for ever (far beyond any wait a passing test makes).
+# A held process waits at most this long: a test that failed before opening its gate does not
+# leave it hanging for ever (far beyond any wait a passing test makes).
 HOLD_LIMIT_S = 600.0
-WAIT_S = 300.0  # how long a test waits for the process to reach a gate (a very busy machine)
 
 
 class Gate:
@@ -45,11 +51,18 @@ class Gate:
 
     def hold(self, name: str, pattern: str, *, open_: bool = False) -> None:
         """Hold texts matching `pattern` (let them through at once if `open_`: only watched)."""
+        self._write(name, "pattern", pattern, open_)
+
+    def hold_file(self, name: str, pattern: str) -> None:
+        """Hold the writing of files whose path matches `pattern` (before the process starts)."""
+        self._write(name, "file-pattern", pattern, False)
+
+    def _write(self, name: str, kind: str, pattern: str, open_: bool) -> None:
         if open_:
             self.open(name)
         draft = self.folder / f"{name}.draft"
         draft.write_text(pattern, encoding="utf-8")
-        draft.rename(self.folder / f"{name}.pattern")  # never read half written
+        draft.rename(self.folder / f"{name}.{kind}")  # never read half written
 
     def open(self, name: str) -> None:
         (self.folder / f"{name}.open").touch()
@@ -67,18 +80,11 @@ class Gate:
         wait_for(lambda: self.counted(name), f"nothing was counted at gate {name!r}", alive)
 
 
-def wait_for(
-    condition: Callable[[], bool],
-    what: str,
-    alive: Callable[[], bool] = lambda: True,
-    timeout: float = WAIT_S,
-) -> None:
-    """Poll `condition` until it holds; fail with `what` if `alive()` turns false or after a
-    deadline far beyond any real wait (never a bound on how fast the machine is)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert alive(), f"{what}: the process ended first"
-        assert time.monotonic() < deadline, f"{what} in {timeout:.0f} s"
+def _stop_at(folder: Path, name: str) -> None:
+    """The held process's side: say it got there, then wait until the test opens the gate."""
+    (folder / f"{name}.reached").touch()
+    deadline = time.monotonic() + HOLD_LIMIT_S
+    while not (folder / f"{name}.open").exists() and time.monotonic() < deadline:
         time.sleep(0.01)
 
 
@@ -105,8 +111,35 @@ class GatedBackend:
 
     def encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         for name in self._matching(texts):
-            (self.folder / f"{name}.reached").touch()
-            deadline = time.monotonic() + HOLD_LIMIT_S
-            while not (self.folder / f"{name}.open").exists() and time.monotonic() < deadline:
-                time.sleep(0.01)
+            _stop_at(self.folder, name)
         return self.inner.encode(texts, is_query)
+
+
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT
+
+
+def hold_files(folder: Path) -> None:
+    """Opening a file for writing whose path matches a held file pattern stops there, in this
+    process.
+
+    An audit hook (sys.addaudithook) sees every `open` before it happens: the build is held
+    between two files it writes, e.g. with its passages written and its manifest not yet.
+    """
+    patterns = {
+        f.name.removesuffix(".file-pattern"): re.compile(f.read_text(encoding="utf-8"))
+        for f in folder.glob("*.file-pattern")
+    }
+
+    def hook(event: str, args: tuple[Any, ...]) -> None:
+        if event != "open" or not isinstance(args[0], str | os.PathLike):
+            return
+        path, mode, flags = os.fspath(args[0]), args[1], args[2]
+        writing = any(c in mode for c in "wax+") if mode else bool(flags & _WRITE_FLAGS)
+        if not isinstance(path, str) or not writing:
+            return
+        for name, pattern in patterns.items():
+            if pattern.search(path):
+                _stop_at(folder, name)
+
+    if patterns:
+        sys.addaudithook(hook)
