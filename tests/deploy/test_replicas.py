@@ -28,17 +28,18 @@ import pytest
 from evals.gold import load_gold
 from evals.loadtest import serve
 from evals.postgres import postgres_bin, start_postgres
-from evals.servers import QuestionPool, Server, child_env, run_load, start_chroma
+from evals.servers import QuestionPool, Server, child_env, start_chroma
 from indexer.stores import current_build_id
+from tests.support.budgets import Budget, until_refused
 from tests.support.documents import FONDO, FONDO_QUESTION
 from tests.support.indexes import ABSTAINED, ANSWERED, small_index
 from tests.support.nginx import client_from, require_nginx, start_nginx
+from tests.support.waiting import WAIT_S, wait_for
 
 pytestmark = pytest.mark.slow
 
 KEY = {"X-Admin-Key": "chiave-delle-repliche"}
 POLL_S = 0.5
-SWITCH_BOUND_S = 60  # publish → both replicas serving the new build (poll + open, 2 shared cores)
 
 
 class Stack:
@@ -69,10 +70,10 @@ def stack(tmp_path_factory, embedder):
     root = tmp_path_factory.mktemp("replicas")
     started: list = []
     try:
-        postgres = start_postgres(durable=False)
+        postgres = start_postgres(durable=False, timeout=WAIT_S)
         started.append(postgres)
         database_url = postgres.create_database("piano")
-        chroma = start_chroma(root / "chroma")
+        chroma = start_chroma(root / "chroma", timeout=WAIT_S)
         started.append(chroma)
         settings = small_index(
             root, embedder, chroma_host="127.0.0.1", chroma_port=chroma.port
@@ -185,6 +186,10 @@ def _ask_until(stop: threading.Event, url: str, question: str, out: list) -> Non
                 out.append(exc)
 
 
+def _answered_from(responses: list) -> set[str]:
+    return {r.headers["x-piano-build"] for r in list(responses) if isinstance(r, httpx.Response)}
+
+
 def test_a_published_build_reaches_both_replicas_with_no_failed_request(stack):
     old = current_build_id(stack.settings)
     (stack.settings.corpus_dir / "fondo.md").write_text(FONDO, encoding="utf-8")
@@ -197,6 +202,7 @@ def test_a_published_build_reaches_both_replicas_with_no_failed_request(stack):
     for t in askers:
         t.start()
     try:
+        wait_for(lambda: old in _answered_from(responses), "no answer from the old build")
         published = subprocess.run(  # the builder: another process, as on another machine
             [sys.executable, "-m", "indexer", "build", "--quiet"],
             env=child_env(stack.env()),
@@ -209,11 +215,9 @@ def test_a_published_build_reaches_both_replicas_with_no_failed_request(stack):
         new = current_build_id(stack.settings)
         assert new != old
         started = time.monotonic()
-        while _builds(stack) != [new, new]:
-            assert time.monotonic() - started < SWITCH_BOUND_S, _builds(stack)
-            time.sleep(0.1)
+        wait_for(lambda: _builds(stack) == [new, new], "a replica never served it", every=0.1)
         switched_in = time.monotonic() - started
-        time.sleep(1)  # and a little load on the new build
+        wait_for(lambda: new in _answered_from(responses), "no answer from the new build")
     finally:
         stop.set()
         for t in askers:
@@ -237,53 +241,73 @@ def test_a_published_build_reaches_both_replicas_with_no_failed_request(stack):
 
 def test_the_rate_limit_counts_a_client_across_both_replicas(stack):
     before = _served_by_each(stack, "/api/search")
+    budget = Budget(60)
     with client_from(base_url=stack.nginx.url, timeout=30) as http:
-        started = time.monotonic()
-        statuses = [
-            http.post("/api/search", json={"query": "sportello"}).status_code for _ in range(90)
-        ]
-        elapsed = time.monotonic() - started
+        replies = until_refused(
+            lambda: http.post("/api/search", json={"query": "sportello"}), most=600
+        )
         # A forged X-Forwarded-For is no new client: nginx counts the address it sees.
-        started = time.monotonic()
-        spoofed = [
-            http.post(
+        forged = iter(range(1, 255))
+        spoof_budget = Budget(60)
+        spoofed = until_refused(
+            lambda: http.post(
                 "/api/search",
                 json={"query": "sportello"},
-                headers={"X-Forwarded-For": f"198.51.100.{n}"},
-            )
-            for n in range(10)
-        ]
-        spoof_elapsed = time.monotonic() - started
+                headers={"X-Forwarded-For": f"198.51.100.{next(forged)}"},
+            ),
+            most=100,
+        )
     after = _served_by_each(stack, "/api/search")
-    accepted = statuses.count(200)
-    # 60 at once, then one a second (each replica counting alone would have let all 90 in).
-    assert 60 <= accepted <= 61 + elapsed and statuses.count(429) == 90 - accepted, statuses
+    statuses = [r.status_code for r in replies]
+    accepted = len(replies) - 1
+    # 60 at once, then one a second (each replica counting alone would have let 120 in); nginx
+    # counts the first request against the rate, hence one more.
+    assert statuses[:60] == [200] * 60 and set(statuses[:-1]) == {200}, statuses
+    assert statuses[-1] == 429 and accepted <= 1 + budget.most_accepted(), statuses
     assert all(a > b for a, b in zip(after, before))  # the budget was spent on both replicas
     assert sum(after) - sum(before) == accepted
-    assert [r.status_code for r in spoofed].count(200) <= 1 + spoof_elapsed
-    refused = next(r for r in spoofed if r.status_code == 429)
+    assert spoofed[-1].status_code == 429 and len(spoofed) - 1 <= 1 + spoof_budget.regained()
+    refused = spoofed[-1]
     assert "Troppe richieste" in refused.json()["detail"] and refused.headers["retry-after"]
 
 
 # --- 5. a replica dies under load ----------------------------------------------------------------
 
 
+def _ask_from_pool(stop: threading.Event, url: str, pool: QuestionPool, out: list) -> None:
+    with httpx.Client(base_url=url, timeout=30) as http:
+        while not stop.is_set():
+            try:
+                out.append(http.post("/api/ask", json={"question": pool.take()}))
+            except httpx.HTTPError as exc:  # counted as a failure below
+                out.append(exc)
+
+
 def test_a_replica_killed_under_load_costs_the_clients_nothing(stack):
     pool = QuestionPool([g.question for g in load_gold()], distinct=True)  # none cached
     victim, survivor = stack.replicas[1], stack.replicas[0]
-    result: list = []
-    load = threading.Thread(
-        target=lambda: result.append(run_load([stack.nginx.url], pool, 8, 3000, 10))
-    )
-    load.start()
-    time.sleep(3)
-    os.kill(victim.proc.pid, signal.SIGKILL)  # mid-answer: no goodbye, connections reset
-    victim.proc.wait(10)
-    at_kill = _served(survivor, "/api/ask")
-    load.join(120)
-    [res] = result
-    assert res.errors == 0, res.summary()  # answers cut off were asked again to the survivor
-    assert _served(survivor, "/api/ask") > at_kill  # which went on answering alone
+    victim_before = _served(victim, "/api/ask")
+    responses: list = []
+    stop = threading.Event()
+    askers = [
+        threading.Thread(target=_ask_from_pool, args=(stop, stack.nginx.url, pool, responses))
+        for _ in range(8)
+    ]
+    for t in askers:
+        t.start()
+    try:
+        wait_for(lambda: _served(victim, "/api/ask") > victim_before + 8, "no load", every=0.1)
+        os.kill(victim.proc.pid, signal.SIGKILL)  # mid-answer: no goodbye, connections reset
+        victim.proc.wait(10)
+        at_kill = _served(survivor, "/api/ask")
+        # The survivor goes on answering alone (and answers what was cut off, asked again).
+        wait_for(lambda: _served(survivor, "/api/ask") > at_kill + 16, "no answer", every=0.1)
+    finally:
+        stop.set()
+        for t in askers:
+            t.join(60)
+    failed = [r for r in responses if not isinstance(r, httpx.Response) or r.status_code != 200]
+    assert responses and not failed, failed[:3]
     r = httpx.post(
         stack.nginx.url + "/api/feedback",
         json={"question": "Dopo la caduta?", "answer": "…", "rating": "up"},
