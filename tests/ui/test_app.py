@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import textwrap
-import time
+import threading
 
 import httpx
 import pytest
@@ -14,6 +14,7 @@ from tests.ui.conftest import (
     ARTIFACTS,
     DESKTOP,
     PHONE,
+    WAIT_MS,
     RecordingAssistant,
     answers,
     ask_in_page,
@@ -119,16 +120,27 @@ def test_phone_shows_the_first_source_within_one_screen_of_its_answer(browser, u
     check_page(page)
 
 
-def answered_slowly(answer):  # noqa: ANN001, ANN201
-    """The real answer, 0.2 s late: the questions typed meanwhile must wait, whatever the
-    machine's speed."""
-    time.sleep(0.2)
-    return answer
+class Held:
+    """Answers held until the test lets them go: questions typed meanwhile must wait in the
+    page's queue, whatever the machine's speed."""
+
+    def __init__(self) -> None:
+        self.go = threading.Event()
+        self.go.set()
+
+    def __call__(self, answer):  # noqa: ANN001, ANN204
+        self.go.wait(WAIT_MS / 1000)
+        return answer
 
 
 @pytest.fixture(scope="module")
-def slow(assistant):
-    return RecordingAssistant(assistant, answered_slowly)
+def held():
+    return Held()
+
+
+@pytest.fixture(scope="module")
+def slow(assistant, held):
+    return RecordingAssistant(assistant, held)
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +148,7 @@ def slow_url(corpus_settings, slow):
     yield from serve(corpus_settings, slow)
 
 
-def test_ten_fast_questions_are_all_answered_in_order(page, slow_url, slow):
+def test_ten_fast_questions_are_all_answered_in_order(page, slow_url, slow, held):
     questions = [
         FIRST,
         NUMBERS,
@@ -163,9 +175,13 @@ def test_ten_fast_questions_are_all_answered_in_order(page, slow_url, slow):
                                                           characterData: true});
     }""")
     calls_before = len(slow.calls)
-    for question in questions:
-        box.fill(question)
-        box.press("Enter")
+    held.go.clear()  # the first answer waits until all ten are typed
+    try:
+        for question in questions:
+            box.fill(question)
+            box.press("Enter")
+    finally:
+        held.go.set()
     page.wait_for_function(
         "document.querySelectorAll('#conversazione article.turno:not(.in-attesa)').length === 10"
     )
@@ -294,10 +310,12 @@ def test_a_long_paste_is_counted_not_cut_and_the_server_holds_the_limit(page, ui
     page.get_by_text("Troppo lunga: togli 1000 caratteri").wait_for()
     calls = len(recording.calls)
     box.press("Enter")
-    page.wait_for_timeout(300)
-    assert len(recording.calls) == calls and answers(page).count() == 0
-    box.fill("Quando è stato presentato il Piano?")
+    box.fill(FIRST)
     assert page.locator("#avviso-lunghezza").inner_text() == ""
+    # The page asks in order: if the long question had gone out, it would be answered first.
+    ask_in_page(page, FIRST)
+    assert [q for q, _ in recording.calls[calls:]] == [FIRST] and answers(page).count() == 1
+    calls = len(recording.calls)
 
     # The server refuses what a page that skipped its checks would send.
     config = httpx.get(ui_url + "config").json()
@@ -341,8 +359,7 @@ def test_documents_tab_links_every_document_or_says_it_is_not_online(page, ui_ur
     )
     assert any(h.startswith("http://www.cittametropolitana.torino.it/cms/") for h in hrefs)
     page.set_viewport_size(PHONE)
-    page.wait_for_timeout(300)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.wait_for_function("w => document.documentElement.scrollWidth <= w", arg=PHONE["width"])
 
 
 @pytest.mark.parametrize(
