@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
 
+from core.limits import TOP_K_MAX, TOP_K_MIN
+
 
 class Section(BaseModel):
     """A group of parameters; each field also answers to its flat alias (its env name)."""
@@ -89,7 +91,11 @@ class RetrievalSettings(Section):
     """Hybrid retrieval; defaults chosen by the eval (see README)."""
 
     top_k: int = Field(
-        5, ge=1, le=20, validation_alias=_flat("top_k"), description="Passages cited at most."
+        5,
+        ge=TOP_K_MIN,
+        le=TOP_K_MAX,
+        validation_alias=_flat("top_k"),
+        description="Passages cited at most.",
     )
     candidates: int = Field(
         20,

@@ -16,6 +16,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from core.italian import fold
+from core.limits import LIST_MARKER, SECTION_SEPARATOR
 from indexer.chunking import Chunk
 
 # Bump when extraction changes: it is part of the build fingerprint, so the next build redoes it.
@@ -36,7 +37,7 @@ TARGETS: dict[str, str] = {
     "territori_rurali": r"rural\w*|montan\w*|aree interne",
     "digitale": r"digital\w*|tecnolog\w*|\bdati\b|infrastruttur\w*",
 }
-_ITEM = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d+[.)])\s+(?P<text>.+)$")
+_ITEM = re.compile(rf"^(?P<indent>\s*){LIST_MARKER}\s+(?P<text>.+)$")
 _QUOTED = re.compile(r"[\"“«](?P<q>[^\"”»]{20,})[\"”»]")
 
 
@@ -90,9 +91,9 @@ def extract_catalogue(chunks: list[Chunk], vector_of: dict[str, np.ndarray]) -> 
     """`vector_of` maps a sentence to its passage embedding (list items are sentences)."""
     measures: list[Measure] = []
     for chunk in chunks:
-        if chunk.meta.source_type != "piano" or " > " not in chunk.section:
+        if chunk.meta.source_type != "piano" or SECTION_SEPARATOR not in chunk.section:
             continue
-        area = chunk.section.split(" > ")[-1]
+        area = chunk.section.split(SECTION_SEPARATOR)[-1]
         for text in _items(chunk, nested=False):
             digest = hashlib.sha1(f"{area}\n{text}".encode()).hexdigest()[:10]
             measures.append(

@@ -10,7 +10,7 @@ import html
 import re
 from urllib.parse import urlparse
 
-from core.limits import section_parts
+from core.limits import SECTION_SHOWN, section_parts
 from core.models import Citation
 from ui import labels
 
@@ -145,7 +145,7 @@ def section_path(citation: Citation) -> str:
     parts = section_parts(citation.section)
     if parts and _comparable(citation.title).startswith(_comparable(parts[0])):
         parts = parts[1:]
-    return " › ".join(parts)
+    return SECTION_SHOWN.join(parts)
 
 
 def _comparable(heading: str) -> str:
