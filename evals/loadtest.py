@@ -37,13 +37,15 @@ def serve(
     env: dict[str, str] | None = None,
     timeout: float = 180,
     module: str = "assistant",
+    port: int | None = None,
 ) -> Server:
-    """`python -m assistant serve` over `data_dir` on a free loopback port, logs in `workdir`
-    (`module`: another command line that serves the same way, e.g. the tests' gated server).
+    """`python -m assistant serve` over `data_dir` on a free loopback port (or `port`), logs in
+    `workdir` (`module`: another command line that serves the same way, e.g. the tests' gated
+    server).
 
     Ready as soon as /api/health answers at all: 200, or 503 for an index that cannot be served.
     """
-    port = free_port()
+    port = port or free_port()
     workdir.mkdir(parents=True, exist_ok=True)
     log = workdir / f"serve-{port}.log"
     with open(log, "wb") as out:

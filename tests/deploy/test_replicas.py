@@ -5,7 +5,7 @@ one gap report; a build published by the CLI reaches both replicas with no faile
 no answer mixing two builds; the rate limit holds across replicas; a replica killed under load
 costs the clients nothing.
 
-The tests run in this order and share the stack; the last one kills a replica.
+The tests share the stack, in any order: the one that kills a replica starts it again.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ class Stack:
         self.chroma = chroma
         self.replicas: list[Server] = replicas
         self.nginx = nginx
+        self.started: list = []  # what the fixture stops at the end
 
     def env(self) -> dict[str, str]:
         """What every part reads: one data directory, one Chroma, one database."""
@@ -78,26 +79,32 @@ def stack(tmp_path_factory, embedder):
         settings = small_index(
             root, embedder, chroma_host="127.0.0.1", chroma_port=chroma.port
         )  # published once: the vectors in Chroma, the files in the shared data directory
-        partial = Stack(settings, postgres, database_url, chroma, [], None)
-        env = {
-            **partial.env(),
-            "PIANO_BUILD_POLL_S": str(POLL_S),
-            "PIANO_EMBED_THREADS": "1",
-            "PIANO_ADMIN_KEY": KEY["X-Admin-Key"],
-        }
+        stack = Stack(settings, postgres, database_url, chroma, [], None)
+        stack.started = started
         with ThreadPoolExecutor(2) as pool:  # both load their model at once
-            replicas = list(
-                pool.map(lambda n: serve(settings.data_dir, root / f"replica-{n}", env), (1, 2))
-            )
-        started += replicas
-        for replica in replicas:
+            stack.replicas = list(pool.map(lambda n: _replica(stack, n), (1, 2)))
+        for replica in stack.replicas:
             assert httpx.get(replica.url + "/api/health").status_code == 200, replica.log
-        nginx = start_nginx([r.port for r in replicas])
-        started.append(nginx)
-        yield Stack(settings, postgres, database_url, chroma, replicas, nginx)
+        stack.nginx = start_nginx([r.port for r in stack.replicas])
+        started.append(stack.nginx)
+        yield stack
     finally:
         for part in reversed(started):
             part.stop()
+
+
+def _replica(stack: Stack, n: int, port: int | None = None) -> Server:
+    """API replica `n` (1 or 2) over the shared data directory, Chroma and database."""
+    env = {
+        **stack.env(),
+        "PIANO_BUILD_POLL_S": str(POLL_S),
+        "PIANO_EMBED_THREADS": "1",
+        "PIANO_ADMIN_KEY": KEY["X-Admin-Key"],
+    }
+    root = stack.settings.data_dir.parent
+    replica = serve(stack.settings.data_dir, root / f"replica-{n}", env, port=port)
+    stack.started.append(replica)
+    return replica
 
 
 def _served(replica: Server, handler: str) -> int:
@@ -145,6 +152,9 @@ def test_questions_through_nginx_are_answered_by_both_replicas(stack):
 
 
 def test_feedback_left_on_either_replica_is_in_one_gap_report(stack):
+    with httpx.Client(base_url=stack.nginx.url, timeout=30) as http:  # logged by either replica
+        for _ in range(5):
+            assert http.post("/api/ask", json={"question": ABSTAINED}).json()["abstained"]
     left = {
         stack.replicas[0].url: "Lo sportello è aperto anche il sabato?",
         stack.replicas[1].url: "Serve un appuntamento per lo sportello?",
@@ -306,11 +316,20 @@ def test_a_replica_killed_under_load_costs_the_clients_nothing(stack):
         stop.set()
         for t in askers:
             t.join(60)
-    failed = [r for r in responses if not isinstance(r, httpx.Response) or r.status_code != 200]
-    assert responses and not failed, failed[:3]
-    r = httpx.post(
-        stack.nginx.url + "/api/feedback",
-        json={"question": "Dopo la caduta?", "answer": "…", "rating": "up"},
-        timeout=30,
-    )
-    assert r.status_code == 201  # a refused connection is skipped for feedback too
+    try:
+        failed = [r for r in responses if not isinstance(r, httpx.Response) or r.status_code != 200]
+        assert responses and not failed, failed[:3]
+        r = httpx.post(
+            stack.nginx.url + "/api/feedback",
+            json={"question": "Dopo la caduta?", "answer": "…", "rating": "up"},
+            timeout=30,
+        )
+        assert r.status_code == 201  # a refused connection is skipped for feedback too
+    finally:  # the stack whole again for the other tests, nginx sending to both
+        stack.replicas[1] = restarted = _replica(stack, 2, port=victim.port)
+
+        def served_again() -> bool:  # nginx skips a failed replica for fail_timeout (10 s)
+            httpx.post(stack.nginx.url + "/api/ask", json={"question": ANSWERED}, timeout=30)
+            return _served(restarted, "/api/ask") > 0
+
+        wait_for(served_again, "nginx never sent to the restarted replica", every=0.5)
