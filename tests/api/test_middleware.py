@@ -114,7 +114,7 @@ def test_cors_opens_only_to_the_configured_origins(make_client):
 
 
 def _raw_chunked(port: int, chunks: list[bytes]) -> bytes:
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
         s.sendall(
             b"POST /api/ask HTTP/1.1\r\nHost: 127.0.0.1\r\n"
             b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"

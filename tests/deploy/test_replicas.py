@@ -109,7 +109,7 @@ def _replica(stack: Stack, n: int, port: int | None = None) -> Server:
 
 def _served(replica: Server, handler: str) -> int:
     """Requests to `handler` the replica answered with 200, from its Prometheus metrics."""
-    text = httpx.get(replica.url + "/metrics", timeout=10).text
+    text = httpx.get(replica.url + "/metrics", timeout=30).text
     labels = rf'[^}}]*handler="{re.escape(handler)}"[^}}]*status="200"[^}}]*'
     found = re.findall(rf"^http_requests_total\{{{labels}\}} (\S+)$", text, flags=re.M)
     return int(sum(float(v) for v in found))
@@ -120,7 +120,7 @@ def _served_by_each(stack: Stack, handler: str) -> list[int]:
 
 
 def _builds(stack: Stack) -> list[str]:
-    return [httpx.get(r.url + "/api/health", timeout=10).json()["build"] for r in stack.replicas]
+    return [httpx.get(r.url + "/api/health", timeout=30).json()["build"] for r in stack.replicas]
 
 
 def _chunk_ids(stack: Stack, build_id: str) -> set[str]:
