@@ -17,6 +17,7 @@ import pytest
 
 from core.limits import LONG_EMBED_QUEUE
 from evals.loadtest import copy_index, serve
+from evals.servers import LOOPBACK
 from tests.support.budgets import Budget, assert_spent, until_refused
 from tests.support.gates import Gate
 from tests.support.waiting import wait_for
@@ -118,8 +119,7 @@ def send_and_stay(server, body: dict) -> socket.socket:
     """A POST to /api/ask on a bare socket, left unanswered until the caller closes it."""
     data = json.dumps(body).encode()
     sock = socket.create_connection(
-        (server.url.split("//")[1].split(":")[0], server.port),
-        source_address=(f"127.0.2.{next(_addresses)}", 0),
+        (LOOPBACK, server.port), source_address=(f"127.0.2.{next(_addresses)}", 0)
     )
     head = (
         f"POST /api/ask HTTP/1.1\r\nHost: piano\r\nContent-Type: application/json\r\n"
