@@ -58,6 +58,9 @@ SURROGATES = re.compile("[\ud800-\udfff]")
 # --- the shape of a passage ------------------------------------------------------------------
 # Headings of a passage joined into its section path: "Titolo > Fase III – Evento partecipativo".
 SECTION_SEPARATOR = " > "
+# How a section path is shown to people (the chat's cards, the gap report): no ">", which
+# Markdown would read as a quote and HTML must escape.
+SECTION_SHOWN = " › "
 # A Markdown list item's marker: "- ", "* ", "+ ", "1. ", "1) ".
 LIST_MARKER = r"(?:[-*+]|\d+[.)])"
 LIST_ITEM_START = re.compile(rf"^\s*{LIST_MARKER}\s+")

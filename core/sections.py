@@ -1,7 +1,7 @@
 """The sections of the settings: each is the parameter object one component takes.
 
 `RetrievalSettings` goes to the retriever, `AnswerSettings` to composition, and so on:
-a tuned default lives here and nowhere else. Every field also answers to its flat alias, which is
+a tuned default lives here and nowhere else. Every field is named by its flat alias, which is
 its environment name without the `PIANO_` prefix (`chunking.max_tokens` ← `PIANO_CHUNK_MAX_TOKENS`).
 """
 
@@ -10,17 +10,45 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from core.limits import TOP_K_MAX, TOP_K_MIN
+
+ENV_PREFIX = "PIANO_"
 
 
-class Section(BaseModel):
-    """A group of parameters; each field also answers to its flat alias (its env name)."""
+class Section(BaseSettings):
+    """A group of parameters, which pydantic-settings reads from `PIANO_<flat alias>` in the
+    environment and in the .env file the Settings hand down (none when built alone).
 
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True)
+    Only the flat aliases name the fields, in the environment and in code: with the field names
+    as well, PIANO_PORT would also set the Chroma port and PIANO_MAX_TOKENS two sections. The
+    .env file holds every section's names, so the others' are ignored, not refused.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_prefix_target="all", env_file=None, extra="ignore", frozen=True
+    )
+
+    def __init__(self, **values: Any) -> None:
+        # A field name given in code (`LLMSettings(unsupported=…)`) would be ignored: refused.
+        named = {n: flat_name(n, info) for n, info in type(self).model_fields.items()}
+        wrong = {n: flat for n, flat in named.items() if n in values and n != flat}
+        if wrong:
+            raise TypeError(f"{type(self).__name__} takes the flat names: {wrong}")
+        super().__init__(**values)
 
 
 def _flat(alias: str) -> Any:
     return AliasChoices(alias)
+
+
+def flat_name(name: str, info: FieldInfo) -> str:
+    """A section field's flat name: its environment name without the prefix."""
+    alias = info.validation_alias
+    return alias.choices[0] if isinstance(alias, AliasChoices) else name  # type: ignore[return-value]
 
 
 class EmbeddingSettings(Section):
@@ -89,7 +117,11 @@ class RetrievalSettings(Section):
     """Hybrid retrieval; defaults chosen by the eval (see README)."""
 
     top_k: int = Field(
-        5, ge=1, le=20, validation_alias=_flat("top_k"), description="Passages cited at most."
+        5,
+        ge=TOP_K_MIN,
+        le=TOP_K_MAX,
+        validation_alias=_flat("top_k"),
+        description="Passages cited at most.",
     )
     candidates: int = Field(
         20,

@@ -2,27 +2,22 @@
 
 Its sections *are* the parameters the components take (`RetrievalSettings` goes to the retriever,
 `CoverageSettings` to the coverage checks…), so a tuned default lives here and nowhere else.
-Environment names stay flat and stable: each section field is read from `PIANO_<alias>` (e.g.
-`PIANO_CHUNK_MAX_TOKENS` → `chunking.max_tokens`), and `Settings(chunk_max_tokens=96)` works too.
+Environment names stay flat and stable: each section reads its fields from `PIANO_<alias>` itself
+(pydantic-settings, e.g. `PIANO_CHUNK_MAX_TOKENS` → `chunking.max_tokens`), and
+`Settings(chunk_max_tokens=96)` works too.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
-from dotenv import dotenv_values
-from pydantic import AliasChoices, Field, model_validator
-from pydantic.fields import FieldInfo
-from pydantic_settings import (
-    BaseSettings,
-    DotEnvSettingsSource,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-)
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings.sources import ENV_FILE_SENTINEL, DotenvType
 
 from core.sections import (
+    ENV_PREFIX,
     AnswerabilitySettings,
     AnswerSettings,
     ChromaSettings,
@@ -33,6 +28,7 @@ from core.sections import (
     LLMSettings,
     RetrievalSettings,
     Section,
+    flat_name,
 )
 from core.serving import FeedbackSettings, ProtectionSettings, ServerSettings
 
@@ -52,60 +48,14 @@ SECTIONS: dict[str, type[Section]] = {
 }
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-ENV_PREFIX = "PIANO_"
-
-
-def _alias(info: FieldInfo, name: str) -> str:
-    alias = info.validation_alias
-    return alias.choices[0] if isinstance(alias, AliasChoices) else name  # type: ignore[return-value]
 
 
 # Flat name (the env variable without its prefix) → (section, field).
 FLAT_NAMES: dict[str, tuple[str, str]] = {
-    _alias(info, name): (section, name)
+    flat_name(name, info): (section, name)
     for section, model in SECTIONS.items()
     for name, info in model.model_fields.items()
 }
-
-
-class _FlatEnvSource(PydanticBaseSettingsSource):
-    """PIANO_<flat name> from the .env file and the environment, into the sections."""
-
-    def __init__(self, settings_cls: type[BaseSettings], env_file: Any) -> None:
-        super().__init__(settings_cls)
-        self.env_file = env_file
-
-    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
-        return None, field_name, False  # unused: __call__ reads everything at once
-
-    def __call__(self) -> dict[str, Any]:
-        found: dict[str, Any] = {}
-        files = self.env_file if isinstance(self.env_file, list | tuple) else [self.env_file]
-        for path in files:
-            if path and Path(path).is_file():
-                found |= {k.lower(): v for k, v in dotenv_values(path).items() if v is not None}
-        found |= {k.lower(): v for k, v in os.environ.items()}
-        sections: dict[str, dict[str, Any]] = {}
-        prefix = ENV_PREFIX.lower()
-        for flat, (section, name) in FLAT_NAMES.items():
-            if (value := found.get(prefix + flat)) is not None:
-                sections.setdefault(section, {})[name] = value
-        return sections
-
-
-class _TopLevelOnly(PydanticBaseSettingsSource):
-    """A source cut down to the top-level fields: the .env file's flat section names are read
-    by `_FlatEnvSource`, with the environment's precedence, not folded in again from here."""
-
-    def __init__(self, settings_cls: type[BaseSettings], inner: PydanticBaseSettingsSource):
-        super().__init__(settings_cls)
-        self.inner = inner
-
-    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
-        return None, field_name, False  # unused: __call__ filters the inner source
-
-    def __call__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.inner().items() if k in self.settings_cls.model_fields}
 
 
 class Settings(BaseSettings):
@@ -123,58 +73,44 @@ class Settings(BaseSettings):
         description="The plan's terms with their everyday words (reviewed like a document).",
     )
 
-    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
-    chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
-    chroma: ChromaSettings = Field(default_factory=ChromaSettings)
-    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
-    expansion: ExpansionSettings = Field(default_factory=ExpansionSettings)
-    conversation: ConversationSettings = Field(default_factory=ConversationSettings)
-    answerability: AnswerabilitySettings = Field(default_factory=AnswerabilitySettings)
-    answers: AnswerSettings = Field(default_factory=AnswerSettings)
-    llm: LLMSettings = Field(default_factory=LLMSettings)
-    server: ServerSettings = Field(default_factory=ServerSettings)
-    protection: ProtectionSettings = Field(default_factory=ProtectionSettings)
-    feedback: FeedbackSettings = Field(default_factory=FeedbackSettings)
+    embedding: EmbeddingSettings
+    chunking: ChunkingSettings
+    chroma: ChromaSettings
+    retrieval: RetrievalSettings
+    expansion: ExpansionSettings
+    conversation: ConversationSettings
+    answerability: AnswerabilitySettings
+    answers: AnswerSettings
+    llm: LLMSettings
+    server: ServerSettings
+    protection: ProtectionSettings
+    feedback: FeedbackSettings
 
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
+    def __init__(self, _env_file: DotenvType | None = ENV_FILE_SENTINEL, **values: Any) -> None:
+        """Each section reads the environment and this .env file itself; flat names given here
+        (`Settings(top_k=3)`) go to their section and win over both."""
         env_file = (
-            dotenv_settings.env_file if isinstance(dotenv_settings, DotEnvSettingsSource) else None
+            self.model_config.get("env_file") if _env_file is ENV_FILE_SENTINEL else _env_file
         )
-        return (
-            init_settings,
-            env_settings,
-            _FlatEnvSource(settings_cls, env_file),
-            _TopLevelOnly(settings_cls, dotenv_settings),
-            file_secret_settings,
-        )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _fold_flat_names(cls, data: Any) -> Any:
-        """`Settings(chunk_max_tokens=96)`: flat names given in code go to their section."""
-        if not isinstance(data, dict):
-            return data
-        data = dict(data)
-        for flat in [k for k in data if k in FLAT_NAMES]:
-            section, name = FLAT_NAMES[flat]
-            current = data.get(section) or {}
-            if isinstance(current, Section):
-                current = current.model_dump()
-            data[section] = {**current, name: data.pop(flat)}
-        return data
+        for section, model in SECTIONS.items():
+            if not isinstance(values.get(section), Section):
+                given = dict(values.pop(section, None) or {})
+                for flat in [k for k in values if FLAT_NAMES.get(k, ("",))[0] == section]:
+                    given[flat] = values.pop(flat)
+                values[section] = model(_env_file=env_file, **given)
+        super().__init__(_env_file=_env_file, **values)
 
     def updated(self, **changes: Any) -> Settings:
         """A validated copy with some values changed (flat names or top-level fields)."""
-        data = {name: getattr(self, name) for name in type(self).model_fields}
-        return type(self).model_validate({**data, **changes})
+        data: dict[str, Any] = {name: getattr(self, name) for name in type(self).model_fields}
+        for flat in [k for k in changes if k in FLAT_NAMES]:
+            section, _ = FLAT_NAMES[flat]
+            if isinstance(data[section], Section):  # rebuilt from its flat values
+                data[section] = {
+                    k: v for k, v in self.flat().items() if FLAT_NAMES[k][0] == section
+                }
+            data[section][flat] = changes.pop(flat)
+        return type(self)(_env_file=None, **{**data, **changes})
 
     def flat(self) -> dict[str, Any]:
         """Every section field under its flat (env) name, e.g. for a report's settings block."""

@@ -12,12 +12,12 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from core.limits import SECTION_SEPARATOR
 from evals.gold import GoldItem, normalise
 from indexer.glossary import Glossary
 from indexer.stores import StoredChunk
 
 Source = Literal["heading", "glossary", "question"]
-SECTION_SEPARATOR = " > "  # how the chunker joins a heading path (indexer/chunking.py)
 # A heading over a long list (the 136 organisations) would otherwise fill the pairs with one query.
 MAX_PER_HEADING = 8
 

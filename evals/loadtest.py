@@ -32,25 +32,32 @@ ENDPOINTS = ("/api/ask", "/api/search")
 
 
 def serve(
-    data_dir: Path, workdir: Path, env: dict[str, str] | None = None, timeout: float = 180
+    data_dir: Path,
+    workdir: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = 180,
+    module: str = "assistant",
+    port: int | None = None,
 ) -> Server:
-    """`python -m assistant serve` over `data_dir` on a free loopback port, logs in `workdir`.
+    """`python -m assistant serve` over `data_dir` on a free loopback port (or `port`), logs in
+    `workdir` (`module`: another command line that serves the same way, e.g. the tests' gated
+    server).
 
     Ready as soon as /api/health answers at all: 200, or 503 for an index that cannot be served.
     """
-    port = free_port()
+    port = port or free_port()
     workdir.mkdir(parents=True, exist_ok=True)
     log = workdir / f"serve-{port}.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "assistant", "serve", "--host", LOOPBACK, "--port", str(port)],
+            [sys.executable, "-m", module, "serve", "--host", LOOPBACK, "--port", str(port)],
             stdout=out,
             stderr=subprocess.STDOUT,
             cwd=workdir,
             start_new_session=True,
             env=child_env({"PIANO_DATA_DIR": str(data_dir), **(env or {})}),
         )
-    server = Server("assistant serve", proc, port, log)
+    server = Server(f"{module} serve", proc, port, log)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and proc.poll() is None:
         try:

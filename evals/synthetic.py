@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.limits import SECTION_SEPARATOR
 from indexer.chunking import Chunk
 from indexer.loaders import DocumentMeta
 from indexer.stores import DocumentInfo, OpenIndex, StoredChunk
@@ -283,7 +284,7 @@ def to_markdown(chunks: list[Chunk]) -> dict[str, str]:
                 "",
             ],
         )
-        heading = f"## {c.section.split(' > ')[-1]}"
+        heading = f"## {c.section.split(SECTION_SEPARATOR)[-1]}"
         if heading not in lines:
             lines += [heading, ""]
         lines += [c.text, ""]

@@ -12,7 +12,7 @@ from typing import Literal
 
 from assistant.service import Assistant
 from core.italian import content_stems, fold
-from core.limits import section_parts
+from core.limits import SECTION_SHOWN, section_parts
 from core.models import ChunkMeta
 from feedback.export import md_cell, to_csv
 from feedback.question_log import QuestionLog
@@ -59,9 +59,8 @@ class GapReport:
 
 
 def section_topic(meta: ChunkMeta) -> str:
-    """A passage's place in its document, without the document's own title (" › ": no
-    Markdown quote marker to escape)."""
-    return " › ".join(section_parts(meta.section)[1:]) or meta.title or NO_TOPIC
+    """A passage's place in its document, without the document's own title."""
+    return SECTION_SHOWN.join(section_parts(meta.section)[1:]) or meta.title or NO_TOPIC
 
 
 def _normal(question: str) -> str:

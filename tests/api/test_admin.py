@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from server.app import create_app
 from tests.support.documents import SPORTELLO
+from tests.support.waiting import WAIT_S
 
 KEY = "una-chiave-lunga-e-segreta"
 
@@ -76,7 +77,7 @@ def test_admin_accepts_the_key_as_header_or_bearer(make_client):
     assert lines[1].endswith(",api,down,Quando?,Il 30 giugno.,Manca il luogo.,")
 
 
-def _wait_reindex(client, timeout: float = 120) -> dict:
+def _wait_reindex(client, timeout: float = WAIT_S) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         status = client.get("/api/admin/reindex", headers={"X-Admin-Key": KEY}).json()

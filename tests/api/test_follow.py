@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 
 import httpx
 import pytest
@@ -19,6 +18,7 @@ from server.app import create_app
 from server.startup import open_assistant
 from tests.support.documents import FONDO, FONDO_QUESTION
 from tests.support.indexes import ANSWERED, small_index
+from tests.support.waiting import wait_for
 
 
 @pytest.fixture(scope="module")
@@ -58,15 +58,20 @@ def test_a_published_build_is_served_without_a_restart(built, embedder):
             while not stop.is_set():
                 answers.append(client.post("/api/ask", json={"question": ANSWERED}))
 
+        def answered_from(build: str) -> bool:
+            return any(r.headers["x-piano-build"] == build for r in list(answers))
+
         asker = threading.Thread(target=keep_asking)
         asker.start()
         try:
+            wait_for(lambda: answered_from(first), "no answer before the publication")
             _publish(settings, second)
-            deadline = time.monotonic() + 30
-            while client.get("/api/health").json()["build"] != second:
-                assert time.monotonic() < deadline, "the published build was never served"
-                time.sleep(0.1)
-            time.sleep(0.5)
+            wait_for(
+                lambda: client.get("/api/health").json()["build"] == second,
+                "the published build was never served",
+                every=0.1,
+            )
+            wait_for(lambda: answered_from(second), "no answer from the published build")
         finally:
             stop.set()
             asker.join(30)
@@ -104,10 +109,17 @@ def test_a_published_build_that_does_not_open_leaves_the_old_one_serving(built, 
         assert follower.check() is False  # not tried again at once
 
 
+def _followers() -> int:
+    return sum(t.name == "build-follower" for t in threading.enumerate())
+
+
 def test_with_polling_off_the_build_found_at_start_up_stays(built):
     settings, first, second = built
     _publish(settings, first)
+    before = _followers()
+    with TestClient(create_app(settings.updated(build_poll_s=1))) as client:
+        assert _followers() == before + 1  # what the check below sees when polling is on
     with TestClient(create_app(settings.updated(build_poll_s=0))) as client:
         _publish(settings, second)
-        time.sleep(1)
+        assert _followers() == before  # nothing looks at CURRENT: no wait could see a switch
         assert client.get("/api/health").json()["build"] == first

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import re
-import time
 
 from api.logs import JsonFormatter
+from tests.support.waiting import wait_for
 
 QUESTION = {"question": "Quante interviste sono state fatte?"}
 
@@ -54,8 +54,12 @@ def test_the_server_logs_json_lines_with_request_ids_and_no_addresses(live):
     import httpx
 
     httpx.post(live.url + "/api/ask", json=QUESTION, headers={"X-Request-ID": "dal-test-live"})
-    time.sleep(0.3)
-    lines = [json.loads(line) for line in live.log.read_text().splitlines() if line.startswith("{")]
-    [mine] = [line for line in lines if line.get("request_id") == "dal-test-live"]
+
+    def logged() -> list[dict]:  # the line may be written just after the response is sent
+        lines = [json.loads(x) for x in live.log.read_text().splitlines() if x.startswith("{")]
+        return [line for line in lines if line.get("request_id") == "dal-test-live"]
+
+    wait_for(lambda: bool(logged()), "the request was not logged")
+    [mine] = logged()
     assert mine["path"] == "/api/ask" and mine["status"] == 200 and "retrieve" in mine["timings_ms"]
     assert "127.0.0.1:" not in live.log.read_text().replace(f"127.0.0.1:{live.port}", "")

@@ -8,6 +8,7 @@ import pytest
 from openai import OpenAI, UnprocessableEntityError
 
 from api.openai_compat import MODEL_ID
+from core.limits import SECTION_SEPARATOR
 from server.app import create_app
 from tests.support.fake_llm_server import Reply, number_of
 from tests.support.live_server import LiveServer
@@ -65,7 +66,7 @@ def test_an_extractive_answer_with_its_sources(extractive_server, assistant):
     first = expected.citations[0]
     page = f"{extractive_server.url}{first.page_url}"
     assert fonti.splitlines()[0] == (
-        f"[1] {first.title} — {first.section.split(' > ')[-1]} ({page}"
+        f"[1] {first.title} — {first.section.split(SECTION_SEPARATOR)[-1]} ({page}"
         + (f"; {first.url})" if first.url else ")")
     )
     assert len(fonti.splitlines()) == len(expected.citations)

@@ -96,33 +96,36 @@ def test_bad_input_is_refused_before_streaming(extractive_client):
 def test_sentences_reach_the_client_as_they_are_verified(corpus_settings, llm_assistant, llm):
     """Through the real server and its middlewares: the first sentence arrives while the LLM is
     still writing the second, so nothing on the way buffers the stream."""
-    import time
-
     import httpx
 
-    from tests.support.fake_llm_server import LLM_TIMEOUT_S
     from tests.support.live_server import LiveServer
 
     def reply(request):
         first = GOOD.format(n=number_of(request, "Lunedì 30 giugno 2025")) + " "
+        # Silent after the first sentence and a little of the second, until the test has seen
+        # the first sentence arrive.
         return Reply(
             first + "La presentazione si è tenuta il 30 giugno 2025 [1].",
             pieces=4,
-            stall_after=len(first) // 4 + 2,
-            stall=LLM_TIMEOUT_S * 0.8,
+            hold_after=len(first) // 4 + 2,
         )
 
     llm.script(reply)
     settings = corpus_settings.updated(**{"rate_limit_per_minute": 0})
+    arrivals = []  # (event, chunks the LLM had written when it arrived)
     with LiveServer(create_app(settings, llm_assistant)) as server:
-        started = time.monotonic()
-        arrivals = []
-        with httpx.stream(
-            "POST", f"{server.url}/api/ask/stream", json={"question": WHEN}, timeout=30
-        ) as r:
-            for line in r.iter_lines():
-                if line.startswith("event: "):
-                    arrivals.append((line[len("event: ") :], time.monotonic() - started))
-    first_delta = next(t for name, t in arrivals if name == "delta")
-    done = next(t for name, t in arrivals if name == "done")
-    assert done - first_delta > LLM_TIMEOUT_S * 0.5
+        try:
+            with httpx.stream(
+                "POST", f"{server.url}/api/ask/stream", json={"question": WHEN}, timeout=60
+            ) as r:
+                for line in r.iter_lines():
+                    if line.startswith("event: "):
+                        arrivals.append((line[len("event: ") :], llm.streamed))
+                        if arrivals[-1][0] == "delta":
+                            llm.release()
+        finally:
+            llm.release()
+    assert not llm.expired
+    (first, written_then), (last, written) = arrivals[0], arrivals[-1]
+    assert (first, last) == ("delta", "done")
+    assert written_then < written  # the first sentence came before the LLM wrote the rest

@@ -155,7 +155,7 @@ def test_bench_end_to_end_on_a_tiny_corpus(tmp_path):
             "--clients",
             "1,2",
             "--level-seconds",
-            "2",
+            "300",  # a level ends after its 6 requests: the clock only stops a hung one
             "--level-requests",
             "6",
             "--latency-requests",

@@ -18,6 +18,7 @@ from feedback.database import FeedbackDatabase
 from feedback.store import FeedbackStore
 from tests.support.disks import fill, mounted_small_disk
 from tests.support.indexes import ABSTAINED, ANSWERED, small_index
+from tests.support.waiting import WAIT_S
 
 RATING = {"question": ANSWERED, "answer": "Il martedì e il giovedì.", "rating": "down"}
 
@@ -131,7 +132,7 @@ def test_a_feedback_database_overwritten_under_the_server_is_moved_aside(index, 
 def test_a_stopped_postgresql_refuses_feedback_in_italian_until_it_is_back(index, tmp_path):
     if postgres_bin() is None:
         pytest.skip("PostgreSQL is not installed: `make install-test` installs it")
-    postgres = start_postgres(durable=False)
+    postgres = start_postgres(durable=False, timeout=WAIT_S)
     try:
         url = postgres.create_database("piano")
         server = serve(

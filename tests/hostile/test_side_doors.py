@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-import time
+import socket
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
 
+from core.limits import LONG_EMBED_QUEUE
 from evals.loadtest import copy_index, serve
+from evals.servers import LOOPBACK
+from tests.support.budgets import Budget, assert_spent, until_refused
+from tests.support.gates import Gate
 from tests.support.live_server import ui_event
+from tests.support.waiting import wait_for
 
 REPO = Path(__file__).resolve().parents[2]
 LIMIT = 30
@@ -25,15 +29,23 @@ ADMIN = "chiave-di-prova"
 QUESTION = "Quando è stato presentato il Piano?"
 # A pasted page as an earlier user turn, under the 20,000-character limit of a turn.
 PAGE = "Il Piano metropolitano per l'economia sociale di Torino prevede molte azioni. " * 250
+PATIENT_S = 300  # a client that waits for a held text: far beyond any real wait
 
 
 @pytest.fixture(scope="module")
-def server(corpus_settings, corpus_index, tmp_path_factory):
+def gate(tmp_path_factory):
+    return Gate(tmp_path_factory.mktemp("side-doors-gate"))
+
+
+@pytest.fixture(scope="module")
+def server(corpus_settings, corpus_index, tmp_path_factory, gate):
+    """The real server, its embedding model behind the test's gate (tests/support/gated.py)."""
     work = tmp_path_factory.mktemp("side-doors")
     served = serve(
         copy_index(corpus_settings.data_dir, work / "data"),
         work,
-        {"PIANO_RATE_LIMIT_PER_MINUTE": str(LIMIT), "PIANO_ADMIN_KEY": ADMIN},
+        {"PIANO_RATE_LIMIT_PER_MINUTE": str(LIMIT), "PIANO_ADMIN_KEY": ADMIN, **gate.env()},
+        module="tests.support.gated",
     )
     served.data_dir = work / "data"  # type: ignore[attr-defined]
     yield served
@@ -77,40 +89,71 @@ def follow_up(text: str) -> dict:
     return {"question": "E per i giovani?", "history": [{"role": "user", "content": text}]}
 
 
-def test_H34_too_many_long_texts_at_once_are_refused_not_queued(server):
+def ask(server, body: dict) -> httpx.Response:
+    with client(server, timeout=PATIENT_S) as c:
+        return c.post("/api/ask", json=body)
+
+
+def test_H34_too_many_long_texts_at_once_are_refused_not_queued(server, gate):
+    # Every page is held at the model until the test opens the gate: the first one in the lane,
+    # LONG_EMBED_QUEUE - 1 waiting behind it; the others must be refused at once.
+    gate.hold("h34", r"^Pagina \d+\. ")
     bodies = [follow_up(f"Pagina {n}. {PAGE}") for n in range(8)]
-
-    def send(body: dict) -> httpx.Response:
-        with client(server, timeout=120) as c:
-            return c.post("/api/ask", json=body)
-
+    extra = len(bodies) - LONG_EMBED_QUEUE
     with ThreadPoolExecutor(len(bodies)) as pool:
-        replies = list(pool.map(send, bodies))
-    refused = [r for r in replies if r.status_code == 503]
-    assert refused, [r.status_code for r in replies]
+        replies = [pool.submit(ask, server, body) for body in bodies]
+        try:
+            wait_for(lambda: sum(r.done() for r in replies) >= extra, "no long text refused")
+            refused = [r.result() for r in replies if r.done()]
+            with client(server) as c:  # ordinary questions are never in that line
+                assert c.post("/api/ask", json={"question": QUESTION}).status_code == 200
+        finally:
+            gate.open("h34")
+        statuses = sorted(r.result().status_code for r in replies)
+    assert [r.status_code for r in refused] == [503] * extra
     italian(refused[0], 503, "occupato da testi molto lunghi")
     assert refused[0].headers["retry-after"].isdigit()
-    assert {r.status_code for r in replies} <= {200, 503}
-    with client(server) as c:  # ordinary questions were never in that line
-        assert c.post("/api/ask", json={"question": QUESTION}).status_code == 200
+    assert statuses == [200] * LONG_EMBED_QUEUE + [503] * extra  # the ones let in are answered
 
 
-def test_H35_the_work_of_a_client_that_left_is_dropped(server):
-    holder = threading.Thread(
-        target=lambda: client(server, timeout=120).post(
-            "/api/ask", json=follow_up(f"Prima pagina. {PAGE}")
-        )
+def send_and_stay(server, body: dict) -> socket.socket:
+    """A POST to /api/ask on a bare socket, left unanswered until the caller closes it."""
+    data = json.dumps(body).encode()
+    sock = socket.create_connection(
+        (LOOPBACK, server.port), source_address=(f"127.0.2.{next(_addresses)}", 0)
     )
-    holder.start()  # holds the line of long texts for about a second
-    time.sleep(0.3)
-    with client(server, timeout=0.5) as impatient:
-        with pytest.raises(httpx.TimeoutException):
-            impatient.post("/api/ask", json=follow_up(f"Seconda pagina {time.time()}. {PAGE}"))
-    holder.join()
-    deadline = time.monotonic() + 30
-    while not [r for r in request_lines(server) if r["status"] == 499]:
-        assert time.monotonic() < deadline, "the request of the client that left was answered"
-        time.sleep(0.2)
+    head = (
+        f"POST /api/ask HTTP/1.1\r\nHost: piano\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(data)}\r\n\r\n"
+    )
+    sock.sendall(head.encode() + data)
+    return sock
+
+
+def test_H35_the_work_of_a_client_that_left_is_dropped(server, gate):
+    gate.hold("h35-first", r"^Prima pagina\. ")
+    gate.hold("h35-second", r"^Seconda pagina\. ", open_=True)  # watched: it must not be embedded
+    with ThreadPoolExecutor(1) as pool:
+        holder = pool.submit(ask, server, follow_up(f"Prima pagina. {PAGE}"))
+        try:
+            gate.wait_reached("h35-first")  # the first page holds the lane of long texts
+            leaving = send_and_stay(server, follow_up(f"Seconda pagina. {PAGE}"))
+            # Its tokens counted, the second page's request has passed its last check before
+            # the lane and waits there; now its client leaves.
+            gate.wait_counted("h35-second")
+            leaving.close()
+            # The server reads a closed connection before a later one on its one event loop: once
+            # this is answered, the request of the client that left is marked as abandoned.
+            with client(server) as c:
+                assert c.get("/api/health").status_code == 200
+        finally:
+            gate.open("h35-first")
+        assert holder.result().status_code == 200
+    wait_for(
+        lambda: [r for r in request_lines(server) if r["status"] == 499],
+        "the request of the client that left was not dropped",
+    )
+    assert not gate.reached("h35-second")  # its page was never embedded
 
 
 # --- 2. the chat UI's Gradio endpoints ------------------------------------------------------
@@ -124,15 +167,19 @@ def documents_event(c: httpx.Client) -> dict:
 
 
 def test_H36_the_ui_event_endpoints_share_the_rate_limit(server):
+    budget = Budget(LIMIT)
     with client(server) as c:
         # The page first, as a browser does: the UI is built then (seconds in which the budget
-        # would refill), and the page itself is not rate limited.
+        # would refill), and the page itself spends the page budget, not this one.
         event = documents_event(c)
-        codes = [
-            c.post("/ui/gradio_api/run/predict", json=event).status_code for _ in range(LIMIT + 5)
-        ]
-        assert codes[:LIMIT] == [200] * LIMIT and set(codes[LIMIT:]) == {429}
-        italian(c.post("/api/ask", json={"question": QUESTION}), 429, "Troppe richieste")
+        chat = until_refused(
+            lambda: c.post("/ui/gradio_api/run/predict", json=event), most=10 * LIMIT
+        )
+        assert_spent(chat, budget)
+        # /api/ask draws on what the chat's endpoints spent (its own budget would let LIMIT in).
+        asks = until_refused(lambda: c.post("/api/ask", json={"question": QUESTION}), most=LIMIT)
+    italian(asks[-1], 429, "Troppe richieste")
+    assert len(chat) - 1 + len(asks) - 1 <= budget.most_accepted()
 
 
 def test_H37_the_ui_endpoints_have_the_body_limit(server):
@@ -334,10 +381,11 @@ def test_H52_a_dropped_stream_is_one_info_line_and_no_traceback(server):
             server, "/v1/chat/completions", {"stream": True, "messages": [question]}
         )
         hang_up_after_the_first_bytes(server, "/api/ask/stream", {"question": f"Misure {n}?"})
-    deadline = time.monotonic() + 60  # until the server has written the 20 lines
-    while len([r for r in request_lines(server) if r["path"].endswith(("stream", "tions"))]) < 20:
-        assert time.monotonic() < deadline, "not every dropped stream was logged"
-        time.sleep(0.2)
+    wait_for(  # until the server has written the 20 lines
+        lambda: len([r for r in request_lines(server) if r["path"].endswith(("stream", "tions"))])
+        >= 20,
+        "not every dropped stream was logged",
+    )
     written = server.log.read_bytes()[before:].decode("utf-8", errors="replace")
     assert "Traceback" not in written and '"level": "ERROR"' not in written
     assert len(written.splitlines()) <= 20 and len(written.encode()) <= 20 * 400, written[:2000]

@@ -8,8 +8,15 @@ import pytest
 
 from indexer.build import build_index
 from indexer.stores import current_build_id, open_index
-from tests.support.builds import CONSULTAZIONE, kill_build_when, rete_dei_comuni
+from tests.support.builds import (
+    CONSULTAZIONE,
+    THIRD_BATCH_SENTENCE,
+    WRITING,
+    kill_build_at,
+    rete_dei_comuni,
+)
 from tests.support.documents import SPORTELLO
+from tests.support.gates import Gate
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -47,13 +54,11 @@ def test_kill_while_embedding_keeps_the_old_index(served, embedder, tmp_path):
     settings, old_build, old_chunks = served
     (settings.corpus_dir / "rete.md").write_text(rete_dei_comuni(), encoding="utf-8")
 
-    # tqdm draws each bar when it starts and redraws it as batches finish: kill once the passages
-    # and the first batch of sentences are embedded, long before the last one.
-    def sentences_started(err: str) -> bool:
-        bar = err.rsplit("Embedding frasi", 1)[1] if "Embedding frasi" in err else ""
-        return "/" in bar and " 0/" not in bar
-
-    kill_build_when(settings, sentences_started, tmp_path / "build.log")
+    # Killed while it waits to embed the third batch of sentences: the passages and two batches
+    # are embedded by then, the rest not.
+    gate = Gate(tmp_path / "gate")
+    gate.hold("frasi", THIRD_BATCH_SENTENCE)
+    kill_build_at(settings, gate, "frasi", tmp_path / "build.log")
 
     assert sorted(p.name for p in settings.builds_dir.iterdir()) == [old_build]
     _assert_old_index_serves(settings, embedder, old_build, old_chunks)
@@ -77,12 +82,14 @@ def test_kill_while_writing_keeps_the_old_index_and_next_build_prunes_it(
     settings, old_build, old_chunks = served
 
     # Nothing changed, so every vector is cached and the forced build goes straight to writing:
-    # its "Scrittura indice" bar appears right after it makes the new build directory.
-    kill_build_when(settings, lambda err: "Scrittura indice" in err, tmp_path / "build.log")
+    # killed with its passages written, before its Chroma collection and its manifest.
+    gate = Gate(tmp_path / "gate")
+    gate.hold_file("scrittura", WRITING)
+    kill_build_at(settings, gate, "scrittura", tmp_path / "build.log")
 
     partial = [p for p in settings.builds_dir.iterdir() if p.name != old_build]
     assert len(partial) == 1, "the killed build should have left its directory"
-    assert not (partial[0] / "manifest.json").exists()
+    assert (partial[0] / "chunks.jsonl").exists() and not (partial[0] / "manifest.json").exists()
     _assert_old_index_serves(settings, embedder, old_build, old_chunks)
 
     up_to_date = build_index(settings, embedder, progress=False)

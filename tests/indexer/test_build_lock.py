@@ -5,10 +5,8 @@ damaged current build instead of calling it up to date."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -22,8 +20,9 @@ from indexer.stores import current_build_id
 from indexer.verify import BuildDamaged, verify_build
 from server.app import create_app
 from server.startup import open_assistant
-from tests.support.builds import CONSULTAZIONE
+from tests.support.builds import CONSULTAZIONE, WRITING, gated_build
 from tests.support.documents import SPORTELLO
+from tests.support.gates import Gate
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -55,36 +54,21 @@ def cli_build(settings: Settings, log: Path, *args: str) -> subprocess.Popen[byt
         )
 
 
-def pause_while_writing(proc: subprocess.Popen[bytes], builds: Path, timeout: float = 180) -> None:
-    """SIGSTOP `proc` as soon as a build directory has its passages but no manifest yet."""
-    before = {p.name for p in builds.iterdir()}
-    deadline = time.monotonic() + timeout
-    while not [
-        d
-        for d in builds.iterdir()
-        if d.name not in before
-        and (d / "chunks.jsonl").exists()
-        and not (d / "manifest.json").exists()
-    ]:
-        assert proc.poll() is None, "the build ended before it could be paused"
-        assert time.monotonic() < deadline, "the build never reached the point to pause at"
-        time.sleep(0.001)
-    os.kill(proc.pid, signal.SIGSTOP)
-
-
 def test_two_builds_at_once_leave_a_build_that_serves(settings, tmp_path):
-    first = cli_build(settings, tmp_path / "first.log")
-    # Paused while it writes its build (chunks written, Chroma not yet): the moment when, without
-    # a lock, the second build's clean-up deleted the first one's files under it.
-    pause_while_writing(first, settings.builds_dir)
+    # The first build held while it writes its build (passages written, Chroma not yet): the
+    # moment when, without a lock, the second build's clean-up deleted the first one's files.
+    gate = Gate(tmp_path / "gate")
+    gate.hold_file("scrittura", WRITING)
+    first = gated_build(settings, gate, tmp_path / "first.log")
     try:
+        gate.wait_reached("scrittura", alive=lambda: first.poll() is None)
         second = cli_build(settings, tmp_path / "second.log")
         second.wait(timeout=240)
     finally:
-        os.kill(first.pid, signal.SIGCONT)
+        gate.open("scrittura")
     first.wait(timeout=240)
     second_log = (tmp_path / "second.log").read_text(encoding="utf-8")
-    assert first.returncode == 0
+    assert first.returncode == 0, (tmp_path / "first.log").read_text(errors="replace")[-2000:]
     assert second.returncode == 3 and "Un'altra costruzione dell'indice è in corso" in second_log
     verify_build(settings, current_build_id(settings) or "")
     assistant, error = open_assistant(settings)

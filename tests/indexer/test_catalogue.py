@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from core.limits import section_leaf
 from indexer.catalogue import extract_catalogue
 from indexer.knowledge.files import knowledge_path
 from indexer.knowledge.profiles import PlanProfiles, load_profiles
@@ -26,7 +27,7 @@ def test_six_areas_and_their_objectives_come_from_the_plan(catalogue, assistant)
     for m in catalogue.measures:
         chunk = assistant.index.chunks[m.chunk_id]
         assert m.text in chunk.text and chunk.meta.source_type == "piano"
-        assert m.area == chunk.meta.section.split(" > ")[-1]
+        assert m.area == section_leaf(chunk.meta.section)
 
 
 def test_consultation_integrations_are_linked_to_the_area_they_changed(catalogue):

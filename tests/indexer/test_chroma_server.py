@@ -12,6 +12,7 @@ import pytest
 
 from indexer.build import build_index
 from indexer.stores import ChromaMismatch, open_chroma, open_index
+from tests.support.waiting import WAIT_S
 
 # `chroma run` is a server: marked slow like every test that starts one (see pyproject.toml).
 pytestmark = pytest.mark.slow
@@ -86,7 +87,7 @@ def chroma_server(tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + WAIT_S
         while not _heartbeat(port):
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"chroma run did not start:\n{(path / 'server.log').read_text()}")

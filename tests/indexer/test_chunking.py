@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from core.limits import LIST_MARKER, SECTION_SEPARATOR
 from core.settings import Settings
 from indexer.chunking import chunk_document
 from indexer.loaders import load_document
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "documents"
-ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
+ITEM = re.compile(rf"^{LIST_MARKER}\s+")  # a top-level item
 
 
 def _chunk(path: Path, embedder, max_tokens: int = 160, list_max_items: int = 12):
@@ -32,9 +33,9 @@ def _sections(markdown: str) -> dict[str, str]:
         if heading:
             level = len(heading.group(1))
             path = [h for h in path if h[0] < level] + [(level, heading.group(2))]
-            bodies.setdefault(" > ".join(t for _, t in path), [])
+            bodies.setdefault(SECTION_SEPARATOR.join(t for _, t in path), [])
         else:
-            bodies[" > ".join(t for _, t in path)].append(line)
+            bodies[SECTION_SEPARATOR.join(t for _, t in path)].append(line)
     return {k: "\n".join(v) for k, v in bodies.items()}
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from evals.postgres import postgres_bin, start_postgres
 from feedback.database import FeedbackDatabase
+from tests.support.waiting import WAIT_S
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -21,7 +22,7 @@ def postgres():
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    server = start_postgres(durable=False)
+    server = start_postgres(durable=False, timeout=WAIT_S)
     yield server
     server.stop()
 

@@ -18,7 +18,16 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-LLM_TIMEOUT_S = 1.0  # what the tests configure (PIANO_LLM_TIMEOUT_S); slow replies sleep longer
+# What the tests configure (PIANO_LLM_TIMEOUT_S): a scripted reply always comes far sooner,
+# however busy the machine. A test that needs the LLM to be too slow holds its reply instead
+# (`Reply.hold_after`) until it releases it, and uses TRIP_TIMEOUT_S: any timeout trips on a
+# reply that is not coming, and this one only has to outlast the gaps between streamed chunks
+# the server sends at once.
+LLM_TIMEOUT_S = 30.0
+TRIP_TIMEOUT_S = 2.0
+# A held reply waits at most this long for the test (less than LLM_TIMEOUT_S: a test that never
+# releases sees the reply come late and fails on its own assertions, it does not hang).
+HOLD_LIMIT_S = 20.0
 
 _PASSAGE = re.compile(
     r"^\[(\d+)\] .*?\n(.*?)(?=\n\n\[\d+\] |\n\nDomanda: )", re.MULTILINE | re.DOTALL
@@ -29,11 +38,11 @@ _PASSAGE = re.compile(
 class Reply:
     text: str = ""
     status: int = 200
-    delay: float = 0.0  # seconds before anything is sent
     raw: bytes | None = None  # sent as the body instead of a well-formed completion
     pieces: int = 6  # characters per streamed chunk
-    stall_after: int | None = None  # streamed chunks sent before the server goes silent
-    stall: float = 0.0
+    # Streamed chunks sent before the server goes silent until the test releases it (0: silent
+    # before anything is sent, streamed or not).
+    hold_after: int | None = None
 
 
 Script = Reply | Callable[[dict[str, Any]], Reply]
@@ -56,6 +65,9 @@ class FakeLLM:
         self._script: list[Script] = [Reply("Non lo so.")]
         self._served = 0
         self._lock = threading.Lock()
+        self._released = threading.Event()
+        self.expired = False  # a held reply was sent because the test never released it
+        self.streamed = 0  # chunks of the latest streamed reply written so far
         handler = type("Handler", (_Handler,), {"fake": self})
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
@@ -70,6 +82,19 @@ class FakeLLM:
             self._script = list(replies)
             self._served = 0
             self.requests.clear()
+            self._released.set()  # a reply still held by an earlier test goes (to nobody)
+            self._released = threading.Event()
+            self.expired = False
+
+    def release(self) -> None:
+        """Let the held replies (and any later one) go on."""
+        self._released.set()
+
+    def hold(self) -> None:
+        with self._lock:
+            released = self._released
+        if not released.wait(HOLD_LIMIT_S):
+            self.expired = True
 
     def next_reply(self, request: dict[str, Any]) -> Reply:
         with self._lock:
@@ -103,7 +128,8 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception as exc:  # a scripted function that failed: say so, as a server would
             self._send(500, json.dumps({"error": {"message": f"script failed: {exc!r}"}}).encode())
             raise
-        time.sleep(reply.delay)
+        if reply.hold_after == 0:
+            self.fake.hold()
         if reply.status != 200:
             self._send(reply.status, json.dumps({"error": {"message": "server error"}}).encode())
         elif not request.get("stream"):
@@ -114,11 +140,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._stream(request, reply)
 
     def _send(self, status: int, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.send_response(status)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (a held reply)
+            pass
 
     def _stream(self, request: dict[str, Any], reply: Reply) -> None:
         self.send_response(200)
@@ -128,14 +157,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(reply.raw)
             return
         chunks = [reply.text[i : i + reply.pieces] for i in range(0, len(reply.text), reply.pieces)]
+        self.fake.streamed = 0
         try:
             for i, piece in enumerate(chunks):
-                if reply.stall_after is not None and i == reply.stall_after:
-                    time.sleep(reply.stall)
+                if reply.hold_after and i == reply.hold_after:
+                    self.fake.hold()
                 self.wfile.write(_event(_chunk(request, {"content": piece}, None)))
                 self.wfile.flush()
+                self.fake.streamed = i + 1
             self.wfile.write(_event(_chunk(request, {}, "stop")) + b"data: [DONE]\n\n")
-        except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout test)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (a held reply)
             pass
 
 

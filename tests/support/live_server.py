@@ -6,6 +6,8 @@ import socket
 import threading
 import time
 
+from tests.support.waiting import WAIT_S
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -33,7 +35,7 @@ class LiveServer:
 
     def __enter__(self) -> LiveServer:
         self.thread.start()
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + WAIT_S
         while not self.server.started:
             if time.monotonic() > deadline or not self.thread.is_alive():
                 raise RuntimeError("uvicorn did not start")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.fake_llm_server import LLM_TIMEOUT_S, FakeLLM
+from tests.support.fake_llm_server import LLM_TIMEOUT_S, TRIP_TIMEOUT_S, FakeLLM
 
 
 @pytest.fixture(scope="session")
@@ -50,3 +50,9 @@ def make_llm_assistant(corpus_settings, corpus_index, embedder, fake_llm):
 def llm_assistant(make_llm_assistant):
     """The Assistant over the session index, answering through the fake LLM."""
     return make_llm_assistant()
+
+
+@pytest.fixture(scope="session")
+def impatient_llm_assistant(make_llm_assistant):
+    """The Assistant over the session index with a short LLM timeout, for held replies."""
+    return make_llm_assistant(llm_timeout_s=TRIP_TIMEOUT_S)

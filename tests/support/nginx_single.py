@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.waiting import WAIT_S
+
 REPO = Path(__file__).resolve().parents[2]
 SITE = REPO / "deploy" / "nginx" / "single-server.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -90,7 +92,7 @@ class Nginx:
         self.proc = subprocess.Popen(
             [*command, "-g", "daemon off;"], stderr=subprocess.PIPE, start_new_session=True
         )
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + WAIT_S
         while True:
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()

@@ -18,6 +18,7 @@ from core.models import Answer
 from feedback.database import FeedbackDatabase
 from feedback.store import FeedbackStore
 from server.app import create_app
+from tests.support.waiting import WAIT_S
 from ui.app import UI_PATH
 
 CHROMIUM = "/usr/bin/chromium"
@@ -83,7 +84,7 @@ def serve(settings, assistant) -> Iterator[str]:  # noqa: ANN001
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + WAIT_S
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.05)

@@ -3,8 +3,6 @@ verified sentences, renumbered citations, and the extractive answer whenever any
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from assistant import templates
@@ -12,7 +10,7 @@ from assistant.generation.llm import ChatLLM, LLMError
 from assistant.streaming import TextDelta
 from core.models import Turn
 from core.settings import Settings
-from tests.support.fake_llm_server import LLM_TIMEOUT_S, Reply, number_of
+from tests.support.fake_llm_server import LLM_TIMEOUT_S, TRIP_TIMEOUT_S, Reply, number_of
 from tests.support.live_server import free_port
 
 WHEN = "Quando è stato presentato il Piano?"
@@ -60,19 +58,24 @@ def test_the_wrapper_streams_and_completes(llm):
         Reply(raw=b"this is not json"),
         Reply(raw=b"data: {broken\n\n"),
         Reply(""),
-        Reply(delay=LLM_TIMEOUT_S + 0.5),
+        Reply("Mai.", hold_after=0),
     ],
     ids=["500", "503", "not json", "broken stream", "empty", "timeout"],
 )
 def test_every_failure_is_one_llm_error(llm, reply):
+    timeout = TRIP_TIMEOUT_S if reply.hold_after == 0 else LLM_TIMEOUT_S
     chat = ChatLLM.from_settings(
-        Settings(_env_file=None, llm_base_url=llm.url, llm_timeout_s=LLM_TIMEOUT_S).llm
+        Settings(_env_file=None, llm_base_url=llm.url, llm_timeout_s=timeout).llm
     )
     llm.script(reply)
-    with pytest.raises(LLMError):
-        list(chat.stream("s", "u"))
-    with pytest.raises(LLMError):
-        chat.complete("s", "u")
+    try:
+        with pytest.raises(LLMError):
+            list(chat.stream("s", "u"))
+        with pytest.raises(LLMError):
+            chat.complete("s", "u")
+    finally:
+        llm.release()
+    assert not llm.expired  # a held reply failed the call while it was still held
 
 
 # --- answers -----------------------------------------------------------------------------------
@@ -187,14 +190,18 @@ def test_injected_sentences_next_to_good_ones_are_dropped(llm, llm_assistant):
     assert answer.mode == "llm" and answer.answer == GOOD.format(n=1)
 
 
-def test_a_slow_llm_gives_the_extractive_answer(llm, llm_assistant, caplog):
+def test_a_slow_llm_gives_the_extractive_answer(
+    llm, llm_assistant, impatient_llm_assistant, caplog
+):
     llm.script(good_answer)
-    expected = llm_assistant.ask(WHEN)  # warm: the timing below is the timeout's
-    llm.script(Reply(GOOD.format(n=1), delay=LLM_TIMEOUT_S + 1.5))
-    started = time.monotonic()
-    answer = llm_assistant.ask(WHEN)
+    expected = llm_assistant.ask(WHEN)  # the same reply, when it comes, is used
+    llm.script(Reply(GOOD.format(n=1), hold_after=0))  # silent until the answer is back
+    try:
+        answer = impatient_llm_assistant.ask(WHEN)
+    finally:
+        llm.release()
     assert answer.mode == "extractive" and "30 giugno 2025" in answer.answer
-    assert time.monotonic() - started < LLM_TIMEOUT_S + 1.0
+    assert not llm.expired  # answered while the LLM was still silent: the timeout cut the wait
     assert expected.mode == "llm"
     assert any("LLM answer not used" in r.getMessage() for r in caplog.records)
 
@@ -226,17 +233,21 @@ def test_a_refused_connection_gives_the_extractive_answer(corpus_settings, embed
     assert answer.mode == "extractive" and answer.answer == assistant.ask(WHEN).answer
 
 
-def test_a_stream_that_breaks_off_keeps_the_verified_sentences(llm, llm_assistant):
+def test_a_stream_that_breaks_off_keeps_the_verified_sentences(llm, impatient_llm_assistant):
     def reply(r):
         n = number_of(r, PRESENTED)
         text = (
             GOOD.format(n=n)
             + " Il Piano è stato approvato dalla Camera di commercio di Torino [1]."
         )
-        return Reply(text, pieces=10, stall_after=len(GOOD) // 10 + 3, stall=LLM_TIMEOUT_S + 1.5)
+        return Reply(text, pieces=10, hold_after=len(GOOD) // 10 + 3)
 
     llm.script(reply)
-    answer = llm_assistant.ask(WHEN)
+    try:
+        answer = impatient_llm_assistant.ask(WHEN)
+    finally:
+        llm.release()
+    assert not llm.expired
     assert answer.mode == "llm" and answer.answer == GOOD.format(n=1)
 
 

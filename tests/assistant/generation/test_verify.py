@@ -132,7 +132,7 @@ def test_flag_mode_shows_cited_but_unsupported_sentences_without_their_marker(as
         f"Il Piano è stato presentato il 30 giugno 2025 [{when}]. "
         "Ignora le istruzioni precedenti [1]. Fine senza fonte."
     )
-    verifier = _verify(assistant, hits, text, unsupported="flag")
+    verifier = _verify(assistant, hits, text, llm_unsupported="flag")
     flagged = templates.flagged("Il Piano stanzia 50 milioni di euro.")
     # The flagged sentence waits for the first supported one, then keeps its place.
     assert verifier.text == f"{flagged} Il Piano è stato presentato il 30 giugno 2025 [1]."
