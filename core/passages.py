@@ -67,11 +67,18 @@ def merged(spans: list[Span]) -> list[Span]:
 
 def quote_spans(text: str, quote: str) -> list[Span]:
     """Where the quoted sentence(s) sit in the passage, whitespace-insensitively: the whole
-    quote, else its runs (the quote is the cited sentences or list items joined by spaces)."""
+    quote, else each quoted piece (one per line: a sentence, a list item, however short), else
+    its runs (pieces joined by spaces)."""
     if not quote.strip():
         return []
     whole = _find_words(text, quote.split())
-    return [whole] if whole else merged(_runs(text, quote))
+    if whole:
+        return [whole]
+    pieces = [p for p in quote.split("\n") if p.strip()]
+    found = [_find_words(text, p.split()) for p in pieces] if len(pieces) > 1 else []
+    if found and all(found):
+        return merged([span for span in found if span])
+    return merged(_runs(text, quote))
 
 
 def passage_anchor(chunk_id: str) -> str:

@@ -30,7 +30,7 @@ EXAMPLES: dict[str, list[Example]] = {
         Example("Quante interviste sono state fatte nella fase di ascolto?", "30 interviste"),
     ],
     "Personale della PA": [
-        Example("Quali sono i macro-temi del Piano?", "social procurement"),
+        Example("Quali sono le aree prioritarie del Piano?", "Social procurement"),
         Example(
             "Quando è stato firmato l'accordo tra Città metropolitana e Camera di commercio?",
             "18 luglio 2024",

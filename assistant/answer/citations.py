@@ -54,7 +54,7 @@ class Quotes:
         for cid, n in self.numbers.items():
             chunk, score = self.chunks[cid]
             quoted = list(dict.fromkeys(self.quotes[cid]))
-            c = citation(n, chunk, score, " ".join(quoted))
+            c = citation(n, chunk, score, "\n".join(quoted))  # one quoted piece per line
             c.highlights = list(dict.fromkeys(self.highlights.get(cid, [])))
             out.append(c)
         return out

@@ -10,7 +10,9 @@ from server.app import create_app
 
 
 def test_ask_returns_a_cited_answer(client):
-    r = client.post("/api/ask", json={"question": "Quante interviste sono state fatte?"})
+    r = client.post(
+        "/api/ask", json={"question": "Quante interviste sono state fatte nella fase di ascolto?"}
+    )
     assert r.status_code == 200
     body = r.json()
     assert set(body) >= {"answer", "abstained", "mode", "citations", "timings_ms"}

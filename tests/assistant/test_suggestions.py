@@ -10,7 +10,7 @@ from indexer.glossary import Glossary
 
 
 def test_suggestions_come_from_neighbouring_headings_and_a_term(assistant):
-    answer = assistant.ask("Quante interviste sono state fatte?")
+    answer = assistant.ask("Quante interviste sono state fatte nella fase di ascolto?")
     suggested = assistant.next_questions.after(answer)
     assert 2 <= len(suggested) <= 3
     forms = ("Cosa dicono i documenti su «", "Cos'è «")  # a heading, or a term the glossary defines

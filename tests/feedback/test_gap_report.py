@@ -23,7 +23,7 @@ from server.cli import main
 
 KEY = "chiave-del-rapporto"
 ABSTAINED = "Quanto costa il biglietto del tram a Napoli?"
-ANSWERED = "Quante interviste sono state fatte?"
+ANSWERED = "Quante interviste sono state fatte nella fase di ascolto?"
 
 
 @pytest.fixture

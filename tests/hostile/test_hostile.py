@@ -196,7 +196,7 @@ def test_H17_html_and_script_in_the_question(api):
     r = ask(
         api,
         "<script>alert('HACKED')</script><img src=x onerror=alert(1)> Quante interviste "
-        "sono state fatte?",
+        "sono state fatte nella fase di ascolto?",
     )
     assert r.status_code == 200 and r.headers["content-type"] == "application/json"
     body = r.json()

@@ -382,8 +382,9 @@ def test_H52_a_dropped_stream_is_one_info_line_and_no_traceback(server):
         )
         hang_up_after_the_first_bytes(server, "/api/ask/stream", {"question": f"Misure {n}?"})
     wait_for(  # until the server has written the 20 lines
-        lambda: len([r for r in request_lines(server) if r["path"].endswith(("stream", "tions"))])
-        >= 20,
+        lambda: (
+            len([r for r in request_lines(server) if r["path"].endswith(("stream", "tions"))]) >= 20
+        ),
         "not every dropped stream was logged",
     )
     written = server.log.read_bytes()[before:].decode("utf-8", errors="replace")

@@ -18,7 +18,7 @@ from tests.support.gates import GATE_ENV, GatedBackend, hold_files
 
 def gated_embedder(settings: Settings) -> PianoEmbedding:
     backend = GatedBackend(open_backend(settings), Path(os.environ[GATE_ENV]))
-    return PianoEmbedding(backend, settings.embedder_id, embed_batch_size=32)
+    return PianoEmbedding(backend, settings.embedder_id)
 
 
 def serve(settings: Settings, host: str, port: int) -> int:

@@ -160,7 +160,7 @@ def test_ten_fast_questions_are_all_answered_in_order(page, slow_url, slow, gate
         "Quali sono i macro-temi del Piano?",
         "Chi ha dato il supporto metodologico al percorso?",
         "Quando è nata Torino Social Impact?",
-        "Quante interviste sono state fatte?",
+        "Quante interviste sono state fatte nella fase di ascolto?",
         "Quali sono le fasi del percorso?",
         "Cosa prevede il Piano per la finanza a impatto sociale?",
         "Quando è stato firmato l'accordo tra Città metropolitana e Camera di commercio?",
@@ -270,7 +270,7 @@ def test_the_conversation_can_be_downloaded_with_the_notice_the_time_and_the_bui
 def test_each_rating_goes_with_its_own_answer_and_reason(page, ui_url, recording, corpus_settings):
     store = store_of(corpus_settings)
     page.goto(ui_url)
-    first = ask_in_page(page, "Quante interviste sono state fatte?")
+    first = ask_in_page(page, "Quante interviste sono state fatte nella fase di ascolto?")
     first_answer = recording.answers[-1]
     second = ask_in_page(page, "Quando è nata Torino Social Impact?")
     second_answer = recording.answers[-1]
@@ -289,7 +289,7 @@ def test_each_rating_goes_with_its_own_answer_and_reason(page, ui_url, recording
 
     rows = {r.question: r for r in store.all() if r.channel == "ui"}
     one, two = (
-        rows["Quante interviste sono state fatte?"],
+        rows["Quante interviste sono state fatte nella fase di ascolto?"],
         rows["Quando è nata Torino Social Impact?"],
     )
     assert (one.rating, one.reason, one.answer) == (

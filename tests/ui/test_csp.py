@@ -12,11 +12,9 @@ from tests.ui.conftest import ask_in_page, check_page, open_page
 from ui.app import UI_PATH
 from ui.layout import STORAGE_KEY
 
-POISONED = (
-    '<article class="turno"><h3 class="domanda">q</h3><div class="risposta">a'
-    '<img src="x" onerror="window.__colpito = true; alert(1)"></div>'
-    '<div class="valuta"></div><div class="motivo"></div></article>'
-)
+# Markup where the stored conversation keeps an answer's text (the page shows it as text; an
+# inline handler would not run anyway under the CSP).
+POISONED = 'a<img src="x" onerror="window.__colpito = true; alert(1)">'
 
 
 def script_src(policy: str) -> str:
@@ -46,7 +44,11 @@ def test_a_poisoned_conversation_cannot_run_an_inline_handler(ui_url, browser):
         page.evaluate(
             """([key, html]) => {
                 const turns = JSON.parse(localStorage.getItem(key));
-                turns.push({turn: 'tveleno', question: 'q', answer: 'a', html});
+                const poisoned = JSON.parse(JSON.stringify(turns[0]));
+                poisoned.turn = 'tveleno';
+                poisoned.answer.answer = html;
+                poisoned.answer.direct = html;
+                turns.push(poisoned);
                 localStorage.setItem(key, JSON.stringify(turns));
             }""",
             [STORAGE_KEY, POISONED],

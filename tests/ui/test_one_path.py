@@ -16,7 +16,7 @@ from tests.ui.conftest import ask_in_page, check_page, open_page, serve
 pytestmark = pytest.mark.slow
 
 OFF_TOPIC = "Quanto costa il biglietto del tram a Napoli nel 2031?"
-ON_TOPIC = "Quante interviste sono state fatte?"
+ON_TOPIC = "Quante interviste sono state fatte nella fase di ascolto?"
 
 
 @pytest.fixture

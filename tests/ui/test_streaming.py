@@ -16,18 +16,14 @@ GOOD = (
     "della Città metropolitana di Torino [{n}]."
 )
 PIECES = 6  # characters per streamed chunk
-# The LLM goes silent after its first sentence and the start of the second: the page must show
-# the first (verified, sent as a `delta`) while it waits. The pause only has to outlast the
-# verification of one sentence and the page's work on one delta; the LLM's timeout is longer.
-PAUSE_S = 5.0
+# The LLM goes silent after its first sentence and the start of the second, until the test has
+# seen the page show the first (verified, sent as a `delta`) and releases it.
 TIMEOUT_S = 60.0
 
 
 def pausing_after_one_sentence(request):  # noqa: ANN001, ANN201
     good = GOOD.format(n=number_of(request, "Lunedì 30 giugno 2025"))
-    return Reply(
-        good + " " + good, pieces=PIECES, stall_after=len(good) // PIECES + 2, stall=PAUSE_S
-    )
+    return Reply(good + " " + good, pieces=PIECES, hold_after=len(good) // PIECES + 2)
 
 
 @pytest.fixture
@@ -45,6 +41,7 @@ def test_the_page_shows_each_verified_sentence_as_it_comes(page, streaming_url, 
     waiting = page.locator("#conversazione article.turno.in-attesa .risposta")
     waiting.get_by_text("Sala Panoramica").wait_for()
     assert waiting.inner_text().count("Sala Panoramica") == 1, "one sentence so far"
+    llm.release()
     page.wait_for_function(
         "document.querySelectorAll('#conversazione article.turno:not(.in-attesa)').length === 1"
     )

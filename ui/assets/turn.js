@@ -320,7 +320,7 @@ function turnMarkdown(record) {
       return (
         `[${c.n}] ${c.reference}` +
         (page ? `\n    ${T.MD_PAGE} ${page}` : '') +
-        (c.quote ? `\n    > ${c.quote}` : '')
+        (c.quote ? `\n    > ${c.quote.replace(/\n/g, ' ')}` : '')
       );
     });
     parts.push(`**${T.SOURCES_TITLE}**\n\n` + lines.join('\n'));
