@@ -39,20 +39,17 @@ def main(argv: list[str] | None = None) -> int:
     return commands[args.command](settings, args)
 
 
-def serve(settings: Settings, args: argparse.Namespace) -> int:
+def run(app, settings: Settings, host: str, port: int) -> None:
+    """The one way this product runs uvicorn: the Italian 400 for what uvicorn cannot parse, the
+    proxies it trusts, its logs."""
     import uvicorn
 
     from api.logs import logging_config
-    from server.app import create_app
     from server.http import ItalianHttpTools
     from server.proxies import proxy_options
 
-    host, port = args.host or settings.server.host, args.port or settings.server.port
-    print(
-        f"Chiedi al Piano: API su http://{host}:{port}/docs, interfaccia su http://{host}:{port}/ui"
-    )
     uvicorn.run(
-        create_app(settings),
+        app,
         host=host,
         port=port,
         access_log=False,
@@ -60,6 +57,16 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         http=ItalianHttpTools,
         **proxy_options(settings.protection),
     )
+
+
+def serve(settings: Settings, args: argparse.Namespace) -> int:
+    from server.app import create_app
+
+    host, port = args.host or settings.server.host, args.port or settings.server.port
+    print(
+        f"Chiedi al Piano: API su http://{host}:{port}/docs, interfaccia su http://{host}:{port}/ui"
+    )
+    run(create_app(settings), settings, host, port)
     return 0
 
 
@@ -122,22 +129,11 @@ def serve_ui(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=None)
     args = parser.parse_args(argv)
 
-    import uvicorn
-
     from server.app import create_ui_app
-    from server.http import ItalianHttpTools
-    from server.proxies import proxy_options
     from ui.mount import UI_PATH
 
     settings = Settings()
     host, port = args.host or settings.server.host, args.port or settings.server.port
     print(f"Chiedi al Piano: interfaccia su http://{host}:{port}{UI_PATH}")
-    uvicorn.run(
-        create_ui_app(settings),
-        host=host,
-        port=port,
-        log_level="info",
-        http=ItalianHttpTools,
-        **proxy_options(settings.protection),
-    )
+    run(create_ui_app(settings), settings, host, port)
     return 0

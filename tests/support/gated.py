@@ -22,24 +22,14 @@ def gated_embedder(settings: Settings) -> PianoEmbedding:
 
 
 def serve(settings: Settings, host: str, port: int) -> int:
-    import uvicorn
-
-    from api.logs import logging_config
     from server.app import create_app
-    from server.proxies import proxy_options
+    from server.cli import run
     from server.startup import open_assistant
 
     # The served Assistant carries the embedder: a reindex and a followed build use it too.
     assistant, error = open_assistant(settings, gated_embedder(settings))
     assert assistant is not None, error
-    uvicorn.run(
-        create_app(settings, assistant),
-        host=host,
-        port=port,
-        access_log=False,
-        log_config=logging_config(settings.server.log_format),
-        **proxy_options(settings.protection),
-    )
+    run(create_app(settings, assistant), settings, host, port)
     return 0
 
 

@@ -102,7 +102,8 @@ def test_unknown_documents_and_odd_queries_are_answered_in_italian_not_errors(cl
 
 
 def test_the_page_has_the_same_headers_and_limits(corpus_settings, assistant):
-    settings = corpus_settings.updated(rate_limit_per_minute=2)
+    # A document page is a page door (api/doors.py): it spends the page budget.
+    settings = corpus_settings.updated(page_rate_limit_per_minute=2)
     with TestClient(create_app(settings, assistant)) as client:
         first = client.get("/documenti/piano-sintesi")
         assert "frame-ancestors 'none'" in first.headers["content-security-policy"]
