@@ -3,6 +3,8 @@ the kind of answer each dev question's gold phrase is, beside the rules it repla
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from assistant.learning.fit import folds_of
@@ -11,10 +13,32 @@ from assistant.learning.tagger import fit_tagger, phrase_type, span_agreement
 from assistant.question.answer_types import SPAN_TYPES, AnswerType
 from assistant.question.tagger import AnswerTypeTagger
 from assistant.service import Assistant
-from evals.gold import GoldItem
+from core.italian import fold
+from core.limits import section_parts
+from evals.gold import GoldItem, Support
 
 C_GRID = (0.3, 1.0, 3.0)
 PER_GROUP = 150
+
+
+def corpus_headings(assistant: Assistant) -> set[str]:
+    """Every heading of the indexed documents (each level of each passage's section), folded."""
+    return {
+        fold(part)
+        for chunk in assistant.index.chunks.values()
+        for part in section_parts(chunk.meta.section)
+        if part
+    }
+
+
+def heading_type(support: Sequence[Support], headings: set[str]) -> AnswerType | None:
+    """A gold phrase that is one of the documents' headings (most of it) is a title: the
+    question asked for a section's name."""
+    for s in support:
+        phrase = fold(s.phrase).strip(" .")
+        if any(phrase in h and len(phrase) * 5 >= len(h) * 3 for h in headings):
+            return AnswerType.TITLE
+    return None
 
 
 def fit_on_dev(assistant: Assistant, dev: list[GoldItem]) -> tuple[AnswerTypeTagger, str]:
@@ -24,7 +48,11 @@ def fit_on_dev(assistant: Assistant, dev: list[GoldItem]) -> tuple[AnswerTypeTag
     generated = typed_questions(generator, list(assistant.index.chunks.values()), PER_GROUP)
     answerable = [g for g in dev if g.expect == "answer"]
     texts = [g.question for g in answerable]
-    kinds = [phrase_type([s.phrase for s in g.support]) for g in answerable]
+    headings = corpus_headings(assistant)
+    kinds = [
+        phrase_type([s.phrase for s in g.support]) or heading_type(g.support, headings)
+        for g in answerable
+    ]
     folds = folds_of(np.array([g.id for g in answerable]))
 
     forms_only = fit_tagger([t for t, _ in generated], [k for _, k in generated])

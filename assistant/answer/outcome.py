@@ -23,7 +23,7 @@ import numpy as np
 from assistant.answer.coverage import hard_refusal, topic_stems, unknown_names
 from assistant.answer.evidence import Unit, counts_asked_thing
 from assistant.question.analysed import Question
-from assistant.question.answer_types import SPAN_TYPES, AnswerType, find_spans
+from assistant.question.answer_types import SPAN_TYPES, AnswerType
 from assistant.retrieval.hybrid import Hit
 from core.italian import content_stems
 from core.linear import LinearModel
@@ -177,7 +177,7 @@ def missing_kind(question: Question, units: list[Unit]) -> MissingKind | None:
     """The kind of thing asked for that no evidence unit carries (an amount, a date…)."""
     if question.asks not in _MISSING:
         return None
-    if any(find_spans(u.sentence, question.asks) for u in units[:EVIDENCE_UNITS]):
+    if type_found(question, units) > 0:
         return None
     return _MISSING[question.asks]
 
@@ -222,7 +222,9 @@ class OutcomeModels:
             return Decision("not_covered", right, covered, "no evidence", missing, features)
         if missing == "importi":  # an amount no evidence carries is never guessed at
             return Decision("not_covered", right, covered, "amount", missing, features)
-        if right >= self.answer_at:
+        if right >= self.answer_at and missing is None:
+            # An answer leads with what was asked: a date, a count, a name… that no evidence
+            # unit carries makes the quotes at best the closest ones.
             return Decision("answer", right, covered, "model", None, features)
         outcome: Outcome = "not_covered" if covered < self.not_covered_below else "unsure"
         return Decision(outcome, right, covered, "model", missing, features)

@@ -63,12 +63,15 @@ class SectionTree:
         found first."""
         count = _asked_count(question.asked)
         found = {h.chunk.chunk_id: rank for rank, h in enumerate(hits)}
+        # The user's own words name the parent: not the glossary's terms they evoke, and not a
+        # number alone ("i tre promotori" is not any group of three headings).
+        own = question.stems - question.expansion_stems
         best: tuple[tuple[int, int], Siblings] | None = None
         for (_, parent), children in self._children.items():
             if len(children) < MIN_SIBLINGS or (count is not None and count != len(children)):
                 continue
-            named = _alike(question.stems, self._naming[parent, children[0][1].meta.doc_id])
-            if not named and count is None:
+            named = _alike(own, self._naming[parent, children[0][1].meta.doc_id])
+            if not named:
                 continue
             first = min((found.get(c.chunk_id, len(hits)) for _, c in children), default=len(hits))
             key = (named, -first)
