@@ -24,6 +24,7 @@ from assistant.answer.compose import (
     compose_not_covered,
     compose_unsure,
 )
+from assistant.answer.coverage import unknown_names
 from assistant.answer.evidence import EvidenceScorer, Unit
 from assistant.answer.outcome import CorpusContext, Decision, measure
 from assistant.answer.rules import RuleOutcome
@@ -161,6 +162,13 @@ class Assistant:
             Definitions(self.glossary, index.chunks, self._supported),
             Headings(index, self.answers.max_bullets, self.knowledge.sources.lead_ins),
             index.chunks.__getitem__,
+            self._names_unknown,
+        )
+
+    def _names_unknown(self, question: Question) -> bool:
+        """The question (in Italian) names a capitalised word no document contains."""
+        return question.italian and bool(
+            unknown_names(question.asked, self.vocabulary, question.acronyms)
         )
 
     def _supported(self, text: str, chunk: StoredChunk) -> bool:

@@ -6,7 +6,8 @@ questions generated from the shipped documents plus the dev questions of the oth
 applied to the fold: its rows for the next model in the pipeline are computed with upstream
 models that never saw it. On these out-of-fold rows the script picks the two operating points:
 the highest "not covered" threshold whose out-of-fold false declines stay within TARGET_FALSE,
-and the lowest "answer" threshold whose out-of-fold confidently-wrong share stays within 5%
+and the lowest "answer" threshold whose out-of-fold confidently-wrong share, plus one
+standard error, stays within 5%
 (`learning_cv.TARGET_WRONG`). The
 test split is never read. Figures: evals/results/learning.md.
 """

@@ -17,12 +17,15 @@ from assistant.question.answer_types import AnswerType
 from core.italian import words
 
 MODEL = Path(__file__).resolve().parent / "answer_types.json"
+PREFIX = 5  # chosen by cross-validation on dev (span agreement 0.747 → 0.769)
 
 
 def tagger_features(text: str) -> list[str]:
-    """Words, word pairs, and the first two words marked as such."""
+    """Words, their first five letters (one feature for "quanti", "quante", "quanto";
+    "ammontano", "ammontare"), word pairs, and the first two words marked as such."""
     tokens = words(text)
     out = [f"w:{t}" for t in tokens]
+    out += [f"p:{t[:PREFIX]}" for t in tokens if len(t) > PREFIX]
     out += [f"b:{a}_{b}" for a, b in zip(tokens, tokens[1:])]
     out += [f"f:{t}" for t in tokens[:2]]
     if len(tokens) >= 2:

@@ -50,8 +50,12 @@ class Router:
         definitions: Definitions,
         headings: Headings,
         chunk_of: Callable[[str], StoredChunk],
+        names_unknown: Callable[[Question], bool] = lambda q: False,
     ) -> None:
         self.profiles = profiles
+        # The question names something no document names ("il piano di Napoli"): the plan's
+        # measures are not an answer about it.
+        self.names_unknown = names_unknown
         self.membership = membership
         self.definitions = definitions
         self.headings = headings
@@ -84,6 +88,8 @@ class Router:
         return max(proposals, key=lambda p: p.score).answer if proposals else None
 
     def _measures(self, question: Question) -> Proposal | None:
+        if self.names_unknown(question):
+            return None
         asked = question.asked
         asks_for_measures = self.profiles.plan.asks_for_measures
         if asks_for_measures(asked):
