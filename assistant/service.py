@@ -231,11 +231,7 @@ class Assistant:
     def compose(self, judged: Judged) -> Composed:
         question, hits = judged.found.question, judged.found.hits
         decision = judged.decision
-        if (
-            question.asks is AnswerType.LIST
-            and decision.reason == "model"
-            and decision.outcome != "not_covered"
-        ):
+        if question.asks is AnswerType.LIST and decision.reason == "model":
             # "Quali sono le sei aree?": the headings under the parent it names answer it.
             siblings = self.sections.heading_list(question, hits)
             if siblings is not None:

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from assistant.service import Assistant
 from core.offline import go_offline
+from core.paths import UI as UI_PATH
 from core.settings import Settings
 from indexer.knowledge.files import knowledge_path
 from indexer.knowledge.profiles import Profile, load_profiles
@@ -19,7 +20,6 @@ from ui.documents import render_documents
 from ui.glossary_tab import build_glossary_tab
 from ui.layout import PRIVATE, build_chat_tab
 from ui.measures_tab import build_measures_tab
-from ui.mount import UI_PATH
 from ui.render import render
 from ui.sessions import bound_sessions
 from ui.style import JS, page_css, theme

@@ -55,6 +55,7 @@ class SectionTree:
                     counts[stem] = counts.get(stem, 0) + 1
             shared = {s for s, n in counts.items() if n * 2 > len(children)} - common
             self._naming[parent, doc_id] = frozenset(own | shared)
+        self._announced = _announced(self._children, chunks)
 
     def heading_list(self, question: Question, hits: list[Hit]) -> Siblings | None:
         """The headings under the parent the question names — by a word of the parent's own
@@ -70,8 +71,9 @@ class SectionTree:
         for (_, parent), children in self._children.items():
             if len(children) < MIN_SIBLINGS or (count is not None and count != len(children)):
                 continue
-            named = _alike(own, self._naming[parent, children[0][1].meta.doc_id])
-            if not named:
+            doc_id = children[0][1].meta.doc_id
+            named = _alike(own, self._naming[parent, doc_id])
+            if not named and not (count is not None and (doc_id, parent) in self._announced):
                 continue
             first = min((found.get(c.chunk_id, len(hits)) for _, c in children), default=len(hits))
             key = (named, -first)
@@ -79,6 +81,29 @@ class SectionTree:
                 leaf = section_parts(parent)[-1]
                 best = (key, Siblings(leaf, children))
         return best[1] if best else None
+
+
+def _announced(
+    groups: dict[tuple[str, str], list[tuple[str, StoredChunk]]], chunks: list[StoredChunk]
+) -> set[tuple[str, str]]:
+    """The groups some sentence of the documents announces: it gives their number and names
+    at least two of their headings ("ripartiti in sei macro-temi: governance e partnership,
+    social procurement…"). "Le sei aree" is answered by such a group without naming it; "i tre
+    promotori" is not answered by any three headings."""
+    sentences = [fold(s) for c in chunks for s in c.sentences]
+    out: set[tuple[str, str]] = set()
+    for key, children in groups.items():
+        if len(children) < MIN_SIBLINGS:
+            continue
+        headings = [fold(h) for h, _ in children]
+        for sentence in sentences:
+            if (
+                _asked_count(sentence) == len(children)
+                and sum(h in sentence for h in headings) >= 2
+            ):
+                out.add(key)
+                break
+    return out
 
 
 def _alike(asked: frozenset[str], naming: frozenset[str]) -> int:

@@ -58,3 +58,18 @@ def test_the_operating_point_moves_the_outcome(assistant):
     assert strict is not None and lenient is not None
     assert strict.decide(found.question, units, features).outcome != "answer"
     assert lenient.decide(found.question, units, features).outcome == "answer"
+
+
+def test_a_typed_question_whose_evidence_lacks_the_asked_thing_is_not_answered(assistant):
+    """A count of something no passage counts: the closest quotes are not an answer, however
+    confident the model is about them."""
+    from assistant.question.answer_types import AnswerType
+
+    found = assistant.retrieve("Quanti dipendenti comunali lavorano al Piano?")
+    judged = assistant.judge(found)
+    assert found.question.asks in (AnswerType.NUMBER, AnswerType.MONEY)
+    assert judged.decision.missing is not None
+    models = assistant.models.at(0.0, None).outcome  # an answer whatever the probability…
+    assert models is not None
+    decision = models.decide(found.question, judged.units, judged.decision.features)
+    assert decision.outcome != "answer"  # …but not without the asked thing

@@ -39,3 +39,11 @@ def test_probabilities_sum_to_one_and_unknown_words_are_ignored(tmp_path):
     assert sum(p.values()) == pytest.approx(1.0)
     tagger.save(tmp_path / "t.json")
     assert AnswerTypeTagger.load(tmp_path / "t.json").tag("Quando?") is tagger.tag("Quando?")
+
+
+def test_word_beginnings_join_the_forms_of_a_word():
+    from assistant.question.tagger import tagger_features
+
+    assert "p:quant" in tagger_features("Quanti occupati?")
+    assert "p:quant" in tagger_features("quante persone?")
+    assert not [f for f in tagger_features("chi?") if f.startswith("p:")]  # short words stay whole

@@ -3,6 +3,8 @@ who took part, glossary definitions the documents vouch for, lists of headings."
 
 from __future__ import annotations
 
+import pytest
+
 from core.models import Turn
 
 
@@ -51,3 +53,28 @@ def test_which_are_the_n_areas_is_answered_by_the_headings(assistant):
     bullets = [ln for ln in answer.answer.splitlines() if ln.startswith("- ")]
     assert len(bullets) == 6
     assert "Governance e partnership" in bullets[0]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Quali sono i tre soggetti promotori del piano?",  # a count alone names no heading
+        "quali obiettivi ha il piano per l'inclusione sociale e lavorativa?",  # nor a glossary term
+    ],
+)
+def test_a_list_is_answered_by_headings_only_when_the_users_words_name_their_parent(
+    assistant, question
+):
+    analysed = assistant.analyse(question)
+    found = assistant.retrieve_for(analysed)
+    assert assistant.sections.heading_list(analysed, found.hits) is None
+    assert "nei documenti comprende" not in assistant.ask(question).answer
+
+
+def test_the_measures_do_not_answer_for_a_place_no_document_names(assistant):
+    named = assistant.analyse(
+        "Cosa prevede il piano per i giovani della Città metropolitana di Napoli?"
+    )
+    plain = assistant.analyse("Cosa prevede il piano per i giovani?")
+    assert [p.route for p in assistant.router.proposals(plain)] == ["measures"]
+    assert assistant.router.proposals(named) == []
