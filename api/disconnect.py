@@ -32,7 +32,7 @@ class StopWhenGone:
             return
         body = await receive()
         if body["type"] != "http.request" or body.get("more_body", False):
-            await self.app(scope, _replaying(body, receive), send)  # not a whole body: as is
+            await self.app(scope, replaying(body, receive), send)  # not a whole body: as is
             return
         first: Message | None = body
         gone = threading.Event()
@@ -81,7 +81,9 @@ def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
     return False
 
 
-def _replaying(first: Message | None, receive: Receive) -> Receive:
+def replaying(first: Message | None, receive: Receive) -> Receive:
+    """`receive` that gives `first` (a message already read) once, then the rest."""
+
     async def replay() -> Message:
         nonlocal first
         if first is not None:

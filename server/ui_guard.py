@@ -22,6 +22,7 @@ from fastapi import FastAPI
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.disconnect import replaying
 from api.doors import READS, Door, Doors
 from api.internal import NOT_FOUND
 from api.middleware import send_json, under
@@ -130,16 +131,7 @@ class UiGuard:
         if not isinstance(fn_index, int) or fns.get(fn_index) is not queued:
             await send_json(send, 400, INVALID)
             return None
-        first: Message | None = message
-
-        async def replay() -> Message:
-            nonlocal first
-            if first is not None:
-                out, first = first, None
-                return out
-            return await receive()
-
-        return replay
+        return replaying(message, receive)
 
 
 class _Replies:

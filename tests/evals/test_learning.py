@@ -32,3 +32,16 @@ def test_decisions_answer_above_the_threshold_and_decline_below_coverage():
     assert out.tolist() == [0, 1, 2]
     f = figures(out, np.array([True, True, False]), np.array([True, True, False]))
     assert f["confidently_wrong"] == 0.0 and f["decline_recall"] == 1.0
+
+
+def test_the_margin_never_lowers_the_answer_threshold():
+    from evals.learning_cv import answer_threshold
+
+    rng = np.random.default_rng(0)
+    right_p = rng.random(300)
+    answerable = rng.random(300) < 0.8
+    right = answerable & (rng.random(300) < right_p)
+    covered_p = np.ones(300)
+    exact = answer_threshold(right_p, covered_p, right, answerable, 0.3, margin=False)
+    strict = answer_threshold(right_p, covered_p, right, answerable, 0.3, margin=True)
+    assert strict >= exact

@@ -64,6 +64,19 @@ class RecordingAssistant:
         return getattr(self._assistant, name)
 
 
+class AnswerGate:
+    """A `touch` for RecordingAssistant that holds every answer until the test opens it: the
+    questions typed meanwhile must wait, whatever the machine's speed."""
+
+    def __init__(self) -> None:
+        self.open = threading.Event()
+        self.open.set()
+
+    def __call__(self, answer):  # noqa: ANN001, ANN204
+        assert self.open.wait(timeout=120), "the test never let the answer go"
+        return answer
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

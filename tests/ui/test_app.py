@@ -8,7 +8,6 @@ import json
 import re
 import sqlite3
 import textwrap
-import threading
 
 import httpx
 import pytest
@@ -17,6 +16,7 @@ from tests.ui.conftest import (
     ARTIFACTS,
     DESKTOP,
     PHONE,
+    AnswerGate,
     RecordingAssistant,
     answers,
     ask_in_page,
@@ -125,22 +125,9 @@ def test_phone_shows_the_first_source_within_one_screen_of_its_answer(browser, u
     check_page(page)
 
 
-class Gate:
-    """Holds every answer until the test opens it: the questions typed meanwhile must wait,
-    whatever the machine's speed."""
-
-    def __init__(self) -> None:
-        self.open = threading.Event()
-        self.open.set()
-
-    def __call__(self, answer):  # noqa: ANN001, ANN204
-        assert self.open.wait(timeout=120), "the test never let the answer go"
-        return answer
-
-
 @pytest.fixture(scope="module")
 def gate():
-    return Gate()
+    return AnswerGate()
 
 
 @pytest.fixture(scope="module")

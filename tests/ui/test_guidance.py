@@ -5,13 +5,12 @@ like one."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from tests.ui.conftest import (
     ARTIFACTS,
     PHONE,
+    AnswerGate,
     RecordingAssistant,
     answers,
     ask_in_page,
@@ -147,21 +146,9 @@ def test_next_questions_follow_an_answer_and_are_asked_with_a_click(page, ui_url
     assert not turn.locator(".seguito").is_visible(), "only the newest answer offers more"
 
 
-class Gate:
-    """Holds every answer until the test opens it."""
-
-    def __init__(self) -> None:
-        self.open = threading.Event()
-        self.open.set()
-
-    def __call__(self, answer):  # noqa: ANN001, ANN204
-        assert self.open.wait(timeout=120), "the test never let the answer go"
-        return answer
-
-
 @pytest.fixture(scope="module")
 def gate():
-    return Gate()
+    return AnswerGate()
 
 
 @pytest.fixture(scope="module")
